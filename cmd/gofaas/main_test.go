@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// testServer starts the whole gofaas server in-process on a free loopback
+// port, with its data in a temporary directory.
+func testServer(t *testing.T, opts ...func(*Config)) *Main {
+	t.Helper()
+	m := NewMain()
+	m.Out = io.Discard
+	m.Config.Listen = "127.0.0.1:0"
+	m.Config.DataDir = t.TempDir()
+	m.Config.AccountID = "123456789012"
+	m.Config.AsyncRetryDelay = 50 * time.Millisecond
+	for _, o := range opts {
+		o(&m.Config)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("start gofaas: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// lambdaClient returns the real aws-sdk-go-v2 Lambda client pointed at m.
+func lambdaClient(t *testing.T, m *Main, region string) *lambda.Client {
+	t.Helper()
+	return lambda.New(lambda.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(m.URL()),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second},
+		Retryer:      aws.NopRetryer{},
+	})
+}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+const testRole = "arn:aws:iam::123456789012:role/lambda-all"
+
+// createFunction creates a function from zip and fails the test on error.
+func createFunction(t *testing.T, c *lambda.Client, name, runtime, handler string, zip []byte, mod ...func(*lambda.CreateFunctionInput)) *lambda.CreateFunctionOutput {
+	t.Helper()
+	in := &lambda.CreateFunctionInput{
+		FunctionName: aws.String(name),
+		Runtime:      types.Runtime(runtime),
+		Role:         aws.String(testRole),
+		Handler:      aws.String(handler),
+		Code:         &types.FunctionCode{ZipFile: zip},
+	}
+	for _, f := range mod {
+		f(in)
+	}
+	out, err := c.CreateFunction(testContext(t), in)
+	if err != nil {
+		t.Fatalf("CreateFunction %s: %v", name, err)
+	}
+	return out
+}
+
+// invoke invokes name synchronously with payload and fails on a Go error.
+func invoke(t *testing.T, c *lambda.Client, name string, payload any, mod ...func(*lambda.InvokeInput)) *lambda.InvokeOutput {
+	t.Helper()
+	b, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &lambda.InvokeInput{FunctionName: aws.String(name), Payload: b}
+	for _, f := range mod {
+		f(in)
+	}
+	out, err := c.Invoke(testContext(t), in)
+	if err != nil {
+		t.Fatalf("Invoke %s: %v", name, err)
+	}
+	return out
+}
+
+func decode[T any](t *testing.T, b []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("decode %q: %v", b, err)
+	}
+	return v
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/gofaas/gofaas"
+	"github.com/gofaas/gofaas/internal/codestore"
+	"github.com/gofaas/gofaas/internal/functions"
+	"github.com/gofaas/gofaas/internal/gateway"
+	"github.com/gofaas/gofaas/internal/invoke"
+	"github.com/gofaas/gofaas/internal/lambdaapi"
+	"github.com/gofaas/gofaas/internal/pool"
+	"github.com/gofaas/gofaas/internal/sandbox"
+	"github.com/gofaas/gofaas/internal/sqlite"
+)
+
+// Config is everything `gofaas serve` can be told.
+type Config struct {
+	Listen             string
+	DataDir            string
+	AccountID          string
+	Region             string
+	Dev                bool
+	IdleTimeout        time.Duration
+	AsyncRetryDelay    time.Duration
+	AccountConcurrency int
+	NoLimits           bool
+}
+
+// DefaultConfig returns the defaults, the lowest layer of configuration.
+func DefaultConfig() Config {
+	data := ".gofaas"
+	if home, err := os.UserHomeDir(); err == nil {
+		data = filepath.Join(home, ".local", "share", "gofaas")
+	}
+	return Config{
+		Listen:             "127.0.0.1:4566",
+		DataDir:            data,
+		AccountID:          "000000000000",
+		Region:             "us-east-1",
+		IdleTimeout:        10 * time.Minute,
+		AsyncRetryDelay:    time.Minute,
+		AccountConcurrency: gofaas.DefaultAccountLimit,
+	}
+}
+
+// Main is the running server: every component, wired.
+type Main struct {
+	Config Config
+	// Out receives the start-up banner; os.Stderr by default.
+	Out io.Writer
+
+	DB        *sqlite.DB
+	Code      *codestore.Store
+	Functions *functions.Service
+	Invoker   *invoke.Invoker
+	Pool      *pool.Pool[*invoke.Env]
+	Logs      *invoke.LogBatcher
+	LogStore  *sqlite.LogStore
+	Gateway   *gateway.Server
+	cgroups   *sandbox.Cgroups
+
+	closeOnce sync.Once
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), Out: os.Stderr}
+}
+
+var accountRE = regexp.MustCompile(`^\d{12}$`)
+
+// Run opens every component and starts serving. It returns once the
+// listener is open.
+func (m *Main) Run(ctx context.Context) error {
+	c := m.Config
+	if !accountRE.MatchString(c.AccountID) {
+		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+
+	m.DB = sqlite.NewDB(filepath.Join(c.DataDir, "gofaas.db"))
+	if err := m.DB.Open(); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	m.Code = &codestore.Store{Dir: filepath.Join(c.DataDir, "code")}
+	if err := m.Code.Open(); err != nil {
+		return fmt.Errorf("open code store: %w", err)
+	}
+	store := sqlite.NewFunctionStore(m.DB)
+	m.LogStore = sqlite.NewLogStore(m.DB)
+	m.Logs = &invoke.LogBatcher{Sink: m.LogStore}
+	m.Logs.Open()
+
+	limitsNote := ""
+	if !c.NoLimits {
+		cg, err := sandbox.DetectCgroups()
+		if err != nil {
+			limitsNote = "memory limits off (" + err.Error() + ")"
+		} else {
+			m.cgroups = cg
+			limitsNote = "memory limits on: " + cg.Describe()
+		}
+	} else {
+		limitsNote = "memory limits off (--no-limits)"
+	}
+
+	m.Pool = pool.New[*invoke.Env]()
+	m.Pool.AccountLimit = c.AccountConcurrency
+	m.Pool.IdleTimeout = c.IdleTimeout
+	m.Functions = &functions.Service{Store: store, Code: m.Code, AccountConcurrency: c.AccountConcurrency}
+	m.Pool.ReservedTotal = m.Functions.ReservedTotal
+
+	m.Gateway = &gateway.Server{Addr: c.Listen, Region: c.Region, AccountID: c.AccountID}
+	if err := m.Gateway.Open(); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.Invoker = &invoke.Invoker{
+		Functions:   m.Functions,
+		Code:        m.Code,
+		Logs:        m.Logs,
+		Queue:       sqlite.NewEventQueue(m.DB),
+		Pool:        m.Pool,
+		Cgroups:     m.cgroups,
+		Region:      c.Region,
+		AccountID:   c.AccountID,
+		Endpoint:    m.Gateway.URL(),
+		RetryDelays: []time.Duration{c.AsyncRetryDelay, 2 * c.AsyncRetryDelay},
+	}
+	m.Functions.OnChange = m.Invoker.Retire
+	if err := m.Invoker.Open(); err != nil {
+		return err
+	}
+	go m.Pool.Run()
+
+	key := make([]byte, 32)
+	rand.Read(key)
+	mux := http.NewServeMux()
+	api := &lambdaapi.Handler{Functions: m.Functions, Invoker: m.Invoker, CodeURLKey: key}
+	api.Routes(mux)
+	mux.HandleFunc("GET /_gofaas/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`)
+	})
+	m.Gateway.Services = map[string]http.Handler{"lambda": mux}
+	m.Gateway.Fallback = mux
+
+	url := m.Gateway.URL()
+	fmt.Fprintf(m.Out, "gofaas %s serving on %s (data: %s, account %s)\n", Version, url, c.DataDir, c.AccountID)
+	fmt.Fprintf(m.Out, "%s\n", limitsNote)
+	fmt.Fprintf(m.Out, "Point the aws CLI and SDKs at it:\n\n  export AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n\n", url, c.Region)
+	fmt.Fprintf(m.Out, "Request signatures are not verified yet: any credentials are accepted.\n")
+	return nil
+}
+
+// URL is the server's base URL.
+func (m *Main) URL() string { return m.Gateway.URL() }
+
+// Close stops serving and closes every component, in reverse order.
+func (m *Main) Close() error {
+	var first error
+	m.closeOnce.Do(func() {
+		keep := func(err error) {
+			if err != nil && first == nil {
+				first = err
+			}
+		}
+		if m.Gateway != nil {
+			keep(m.Gateway.Close())
+		}
+		if m.Invoker != nil {
+			keep(m.Invoker.Close())
+		}
+		if m.Pool != nil {
+			m.Pool.Close()
+		}
+		if m.Logs != nil {
+			m.Logs.Close()
+		}
+		if m.cgroups != nil {
+			// Environments exit asynchronously after the kill.
+			for i := 0; i < 50 && m.cgroups.Close() != nil; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		if m.DB != nil {
+			keep(m.DB.Close())
+		}
+	})
+	return first
+}

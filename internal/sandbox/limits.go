@@ -1,0 +1,203 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// instances numbers the Cgroups of this process (tests run several servers).
+var instances atomic.Int64
+
+// Cgroups makes per-environment cgroups (v1 memory controller, or cgroup
+// v2) so that MemorySize is a real limit and Max Memory Used is measured.
+// A nil *Cgroups means limits are off.
+type Cgroups struct {
+	v2   bool
+	root string // the directory under which environment cgroups are made
+	seq  atomic.Int64
+}
+
+// DetectCgroups returns a *Cgroups rooted in a "gofaas-<pid>" directory of
+// the host's memory hierarchy, or an error saying why limits are off (not
+// root, no writable memory controller).
+func DetectCgroups() (*Cgroups, error) {
+	if os.Geteuid() != 0 {
+		return nil, errors.New("not running as root")
+	}
+	name := "gofaas-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(instances.Add(1), 10)
+	// cgroup v2 unified hierarchy with the memory controller.
+	if b, err := os.ReadFile("/sys/fs/cgroup/cgroup.controllers"); err == nil && strings.Contains(string(b), "memory") {
+		own, err := ownCgroup("")
+		if err == nil {
+			root := filepath.Join("/sys/fs/cgroup", own, name)
+			if err := os.Mkdir(root, 0o755); err == nil {
+				os.WriteFile(filepath.Join(root, "cgroup.subtree_control"), []byte("+memory +pids"), 0)
+				return &Cgroups{v2: true, root: root}, nil
+			}
+		}
+	}
+	// cgroup v1 memory controller.
+	if _, err := os.Stat("/sys/fs/cgroup/memory/memory.limit_in_bytes"); err == nil {
+		own, err := ownCgroup("memory")
+		if err != nil {
+			own = "/"
+		}
+		root := filepath.Join("/sys/fs/cgroup/memory", own, name)
+		if err := os.Mkdir(root, 0o755); err != nil && !os.IsExist(err) {
+			return nil, fmt.Errorf("create memory cgroup: %w", err)
+		}
+		return &Cgroups{root: root}, nil
+	}
+	return nil, errors.New("no writable memory cgroup controller")
+}
+
+// ownCgroup returns this process's cgroup path for a v1 controller, or the
+// v2 path when controller is "".
+func ownCgroup(controller string) (string, error) {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		if controller == "" && parts[0] == "0" && parts[1] == "" {
+			return parts[2], nil
+		}
+		for _, c := range strings.Split(parts[1], ",") {
+			if c == controller {
+				return parts[2], nil
+			}
+		}
+	}
+	return "", errors.New("cgroup not found")
+}
+
+// Close removes the root cgroup (its children must be gone).
+func (c *Cgroups) Close() error {
+	if c == nil {
+		return nil
+	}
+	entries, _ := os.ReadDir(c.root)
+	for _, e := range entries {
+		if e.IsDir() {
+			os.Remove(filepath.Join(c.root, e.Name()))
+		}
+	}
+	return os.Remove(c.root)
+}
+
+// Describe says what the limits are, for the start-up banner.
+func (c *Cgroups) Describe() string {
+	if c.v2 {
+		return "cgroup v2 at " + c.root
+	}
+	return "cgroup v1 memory at " + c.root
+}
+
+// Limits is the cgroup of one environment.
+type Limits struct {
+	cg       *Cgroups
+	dir      string
+	memoryMB int
+}
+
+// newLimits makes the cgroup of one environment.
+func (c *Cgroups) newLimits(memoryMB int) (*Limits, error) {
+	if c == nil {
+		return nil, nil
+	}
+	dir := filepath.Join(c.root, "env-"+strconv.FormatInt(c.seq.Add(1), 10))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, err
+	}
+	l := &Limits{cg: c, dir: dir, memoryMB: memoryMB}
+	bytes := strconv.FormatInt(int64(memoryMB)<<20, 10)
+	var err error
+	if c.v2 {
+		err = os.WriteFile(filepath.Join(dir, "memory.max"), []byte(bytes), 0)
+		os.WriteFile(filepath.Join(dir, "memory.swap.max"), []byte("0"), 0)
+	} else {
+		// Charges made in the moment before the process joins move with it.
+		os.WriteFile(filepath.Join(dir, "memory.move_charge_at_immigrate"), []byte("1"), 0)
+		err = os.WriteFile(filepath.Join(dir, "memory.limit_in_bytes"), []byte(bytes), 0)
+		os.WriteFile(filepath.Join(dir, "memory.memsw.limit_in_bytes"), []byte(bytes), 0)
+	}
+	if err != nil {
+		os.Remove(dir)
+		return nil, fmt.Errorf("set memory limit: %w", err)
+	}
+	return l, nil
+}
+
+func (l *Limits) prepare(cmd *exec.Cmd) error { return nil }
+
+// attach moves pid into the cgroup.
+func (l *Limits) attach(pid int) error {
+	return os.WriteFile(filepath.Join(l.dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+}
+
+// killAll kills every process left in the cgroup.
+func (l *Limits) killAll() {
+	if l.cg.v2 {
+		if os.WriteFile(filepath.Join(l.dir, "cgroup.kill"), []byte("1"), 0) == nil {
+			return
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(l.dir, "cgroup.procs"))
+	for _, f := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			syscallKill(pid)
+		}
+	}
+}
+
+// release removes the cgroup once its processes are gone.
+func (l *Limits) release() {
+	if l == nil {
+		return
+	}
+	os.Remove(l.dir)
+}
+
+func (l *Limits) peakMB() (int, bool) {
+	name := "memory.max_usage_in_bytes"
+	if l.cg.v2 {
+		name = "memory.peak"
+	}
+	b, err := os.ReadFile(filepath.Join(l.dir, name))
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return int((n + (1 << 20) - 1) >> 20), true
+}
+
+func (l *Limits) oomKilled() bool {
+	name := "memory.oom_control"
+	if l.cg.v2 {
+		name = "memory.events"
+	}
+	b, err := os.ReadFile(filepath.Join(l.dir, name))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "oom_kill" && f[1] != "0" {
+			return true
+		}
+	}
+	return false
+}

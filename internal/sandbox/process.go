@@ -1,0 +1,159 @@
+package sandbox
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// process is one started runtime process with its output readers.
+type process struct {
+	cmd      *exec.Cmd
+	started  time.Time
+	exited   chan struct{}
+	exitErr  error // set before exited is closed
+	outs     []*lineReader
+	killOnce sync.Once
+	limits   *Limits
+}
+
+// startProcess starts path in dir with env. Every line of its stdout and
+// stderr goes to emit. The process gets its own process group so a kill
+// reaches its children too, and dies with gofaas (Pdeathsig).
+func startProcess(path string, dir string, env []string, emit func([]byte), limits *Limits) (*process, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	cmd := &exec.Cmd{
+		Path:   path,
+		Args:   []string{path},
+		Dir:    dir,
+		Env:    env,
+		Stdout: outW,
+		Stderr: errW,
+		SysProcAttr: &syscall.SysProcAttr{
+			Setpgid:   true,
+			Pdeathsig: syscall.SIGKILL,
+		},
+	}
+	p := &process{cmd: cmd, exited: make(chan struct{}), limits: limits}
+	if limits != nil {
+		if err := limits.prepare(cmd); err != nil {
+			return nil, err
+		}
+	}
+	p.started = time.Now()
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		if limits != nil {
+			limits.release()
+		}
+		return nil, err
+	}
+	if limits != nil {
+		if err := limits.attach(cmd.Process.Pid); err != nil {
+			p.kill()
+		}
+	}
+	p.outs = []*lineReader{newLineReader(outR, emit), newLineReader(errR, emit)}
+	for _, lr := range p.outs {
+		go lr.run()
+	}
+	go func() {
+		p.exitErr = cmd.Wait()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+// drain delivers every line the process has written so far.
+func (p *process) drain() {
+	for _, lr := range p.outs {
+		lr.drain()
+	}
+}
+
+// kill ends the whole process group.
+func (p *process) kill() {
+	p.killOnce.Do(func() {
+		if p.cmd.Process != nil {
+			syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			p.cmd.Process.Kill()
+		}
+		if p.limits != nil {
+			p.limits.killAll()
+		}
+	})
+}
+
+// alive reports whether the process is still running.
+func (p *process) alive() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// exitMessage describes how the process ended, in the words Lambda uses:
+// "exit status 2", "signal: killed".
+func (p *process) exitMessage() string {
+	if p.exitErr == nil {
+		return "exit status 0"
+	}
+	if ee, ok := p.exitErr.(*exec.ExitError); ok {
+		return ee.ProcessState.String()
+	}
+	return p.exitErr.Error()
+}
+
+// maxMemoryMB is the peak memory of the environment: from the cgroup when
+// limits are on, else the peak resident set of the process (VmHWM).
+func (p *process) maxMemoryMB() int {
+	if p.limits != nil {
+		if mb, ok := p.limits.peakMB(); ok {
+			return mb
+		}
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(b, []byte("VmHWM:"))
+	if i < 0 {
+		return 0
+	}
+	line := b[i+len("VmHWM:"):]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	kb, err := strconv.Atoi(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("kB")))))
+	if err != nil {
+		return 0
+	}
+	return (kb + 1023) / 1024
+}
+
+// oomKilled reports whether the memory limit killed the process.
+func (p *process) oomKilled() bool {
+	return p.limits != nil && p.limits.oomKilled()
+}
+
+func (p *process) String() string { return fmt.Sprintf("pid %d", p.cmd.Process.Pid) }
