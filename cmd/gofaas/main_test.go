@@ -74,8 +74,8 @@ func createFunction(t *testing.T, c *lambda.Client, name, runtime, handler strin
 	return out
 }
 
-// invoke invokes name synchronously with payload and fails on a Go error.
-func invoke(t *testing.T, c *lambda.Client, name string, payload any, mod ...func(*lambda.InvokeInput)) *lambda.InvokeOutput {
+// invokeFn invokes name synchronously with payload and fails on a Go error.
+func invokeFn(t *testing.T, c *lambda.Client, name string, payload any, mod ...func(*lambda.InvokeInput)) *lambda.InvokeOutput {
 	t.Helper()
 	b, err := json.Marshal(payload)
 	if err != nil {
@@ -112,3 +112,5 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+const e2eSecond = time.Second

@@ -94,7 +94,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.DB.Open(); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
-	m.Code = &codestore.Store{Dir: filepath.Join(c.DataDir, "code")}
+	m.Code = codestore.New(filepath.Join(c.DataDir, "code"))
 	if err := m.Code.Open(); err != nil {
 		return fmt.Errorf("open code store: %w", err)
 	}
@@ -120,7 +120,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Pool.AccountLimit = c.AccountConcurrency
 	m.Pool.IdleTimeout = c.IdleTimeout
 	m.Functions = &functions.Service{Store: store, Code: m.Code, AccountConcurrency: c.AccountConcurrency}
-	m.Pool.ReservedTotal = m.Functions.ReservedTotal
+	reserved := &reservedTotal{store: store}
+	m.Pool.ReservedTotal = reserved.get
 
 	m.Gateway = &gateway.Server{Addr: c.Listen, Region: c.Region, AccountID: c.AccountID}
 	if err := m.Gateway.Open(); err != nil {
@@ -138,7 +139,10 @@ func (m *Main) Run(ctx context.Context) error {
 		Endpoint:    m.Gateway.URL(),
 		RetryDelays: []time.Duration{c.AsyncRetryDelay, 2 * c.AsyncRetryDelay},
 	}
-	m.Functions.OnChange = m.Invoker.Retire
+	m.Functions.OnChange = func(name string) {
+		reserved.invalidate()
+		m.Invoker.Retire(name)
+	}
 	if err := m.Invoker.Open(); err != nil {
 		return err
 	}
@@ -199,4 +203,36 @@ func (m *Main) Close() error {
 		}
 	})
 	return first
+}
+
+// reservedTotal caches the sum of every function's reserved concurrency,
+// which the pool needs on each invocation of an unreserved function.
+type reservedTotal struct {
+	store gofaas.FunctionStore
+	mu    sync.Mutex
+	valid bool
+	total int
+}
+
+func (r *reservedTotal) get() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.valid {
+		m, err := r.store.ReservedConcurrency(context.Background())
+		if err != nil {
+			return r.total
+		}
+		r.total = 0
+		for _, n := range m {
+			r.total += n
+		}
+		r.valid = true
+	}
+	return r.total
+}
+
+func (r *reservedTotal) invalidate() {
+	r.mu.Lock()
+	r.valid = false
+	r.mu.Unlock()
 }

@@ -58,7 +58,7 @@ func TestWalkthrough2018(t *testing.T) {
 	}
 
 	before := time.Now().UTC().Add(-time.Second)
-	res := invoke(t, c, "ExampleFunction", map[string]string{"value": "john", "key2": "value2", "key1": "value1"})
+	res := invokeFn(t, c, "ExampleFunction", map[string]string{"value": "john", "key2": "value2", "key1": "value1"})
 	if res.StatusCode != 200 || aws.ToString(res.ExecutedVersion) != "$LATEST" || res.FunctionError != nil {
 		t.Fatalf("Invoke: status %d, version %q, error %v, payload %s", res.StatusCode, aws.ToString(res.ExecutedVersion), aws.ToString(res.FunctionError), res.Payload)
 	}
@@ -79,7 +79,7 @@ func TestWalkthroughProvided(t *testing.T) {
 	c := lambdaClient(t, m, "us-west-1")
 	createFunction(t, c, "hello", "provided.al2023", "bootstrap", testfn.Build(t, "hello", "bootstrap"))
 	for i := 0; i < 3; i++ { // cold, then warm
-		res := invoke(t, c, "hello", map[string]string{"value": "john"})
+		res := invokeFn(t, c, "hello", map[string]string{"value": "john"})
 		if res.FunctionError != nil {
 			t.Fatalf("Invoke: %s: %s", aws.ToString(res.FunctionError), res.Payload)
 		}
@@ -94,7 +94,7 @@ func TestShellRuntime(t *testing.T) {
 	m := testServer(t)
 	c := lambdaClient(t, m, "us-east-1")
 	createFunction(t, c, "shell", "provided", "echo", testfn.ShellRuntime(t))
-	res := invoke(t, c, "shell", map[string]int{"n": 1})
+	res := invokeFn(t, c, "shell", map[string]int{"n": 1})
 	if res.FunctionError != nil {
 		t.Fatalf("Invoke: %s: %s", aws.ToString(res.FunctionError), res.Payload)
 	}

@@ -73,7 +73,8 @@ type Environment struct {
 	cfg     Config
 	proc    *process
 	api     *runtimeapi.Server // provided.* runtimes
-	rpc     *rpc.Client        // go1.x
+	rpcMu   sync.Mutex
+	rpc     *rpc.Client // go1.x; guarded by rpcMu
 	rpcPort string
 	limits  *Limits
 
@@ -146,9 +147,11 @@ func (e *Environment) close() {
 		if e.api != nil {
 			e.api.Close()
 		}
+		e.rpcMu.Lock()
 		if e.rpc != nil {
 			e.rpc.Close()
 		}
+		e.rpcMu.Unlock()
 		if e.proc != nil {
 			e.proc.kill()
 			go func() {
@@ -221,8 +224,14 @@ func (e *Environment) init(deadline time.Time) *Result {
 	for {
 		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+e.rpcPort, time.Until(deadline))
 		if err == nil {
-			e.rpc = rpc.NewClient(conn)
-			call := e.rpc.Go("Function.Ping", &pingRequest{}, &pingResponse{}, make(chan *rpc.Call, 1))
+			client := rpc.NewClient(conn)
+			e.rpcMu.Lock()
+			e.rpc = client
+			e.rpcMu.Unlock()
+			if !e.Alive() {
+				client.Close()
+			}
+			call := client.Go("Function.Ping", &pingRequest{}, &pingResponse{}, make(chan *rpc.Call, 1))
 			select {
 			case c := <-call.Done:
 				if c.Error != nil {
@@ -342,7 +351,10 @@ func (e *Environment) invokeRPC(req *Request) *Result {
 		in.ClientContext = []byte(req.ClientContext)
 	}
 	var out invokeResponse
-	call := e.rpc.Go("Function.Invoke", in, &out, make(chan *rpc.Call, 1))
+	e.rpcMu.Lock()
+	client := e.rpc
+	e.rpcMu.Unlock()
+	call := client.Go("Function.Invoke", in, &out, make(chan *rpc.Call, 1))
 	timer := time.NewTimer(time.Until(req.Deadline))
 	defer timer.Stop()
 	select {

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,6 +221,65 @@ func TestLogGroupsAndStreams(t *testing.T) {
 			}
 			if _, err := logs.LogStreams(ctx, "missing", "", "", 0); gofaas.ErrorCode(err) != gofaas.ENOTFOUND {
 				t.Fatalf("LogStreams of a missing group: %v, want ENOTFOUND", err)
+			}
+		})
+	}
+}
+
+func TestFileUsesWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gofaas.db")
+	db := sqlite.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := sqlite.NewFunctionStore(db).CreateFunction(context.Background(), &gofaas.Function{Name: "f"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("no write-ahead log beside the database: %v", err)
+	}
+}
+
+// TestConcurrentReadersAndWriters checks that the read pool and the single
+// writer never fail with SQLITE_BUSY under load.
+func TestConcurrentReadersAndWriters(t *testing.T) {
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			s := sqlite.NewFunctionStore(openDB(t, kind))
+			if err := s.CreateFunction(ctx, &gofaas.Function{Name: "f"}); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 8)
+			for w := range 4 {
+				wg.Go(func() {
+					for i := range 50 {
+						if w%2 == 0 {
+							fn := &gofaas.Function{Name: "f", Timeout: i}
+							if err := s.UpdateFunction(ctx, fn, ""); err != nil {
+								errs <- err
+								return
+							}
+							if _, err := s.PublishVersion(ctx, "f", "", ""); err != nil {
+								errs <- err
+								return
+							}
+						} else if _, err := s.GetFunction(ctx, "f", ""); err != nil {
+							errs <- err
+							return
+						} else if _, err := s.ListVersions(ctx, "f", "", 0); err != nil {
+							errs <- err
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
 			}
 		})
 	}
