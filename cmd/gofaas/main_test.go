@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
 	"io"
 	"net/http"
 	"testing"
@@ -37,9 +40,14 @@ func testServer(t *testing.T, opts ...func(*Config)) *Main {
 // lambdaClient returns the real aws-sdk-go-v2 Lambda client pointed at m.
 func lambdaClient(t *testing.T, m *Main, region string) *lambda.Client {
 	t.Helper()
+	return lambdaClientURL(m.URL(), region)
+}
+
+// lambdaClientURL returns a Lambda client for the gofaas at url.
+func lambdaClientURL(url, region string) *lambda.Client {
 	return lambda.New(lambda.Options{
 		Region:       region,
-		BaseEndpoint: aws.String(m.URL()),
+		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:   &http.Client{Timeout: 60 * time.Second},
 		Retryer:      aws.NopRetryer{},
@@ -114,3 +122,15 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 }
 
 const e2eSecond = time.Second
+
+// requestID returns the request id of an SDK response.
+func requestID(t *testing.T, md middleware.Metadata) string {
+	t.Helper()
+	id, ok := awsmiddleware.GetRequestIDMetadata(md)
+	if !ok || id == "" {
+		t.Fatal("response has no request id")
+	}
+	return id
+}
+
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
