@@ -60,6 +60,8 @@ GOFAAS_LISTEN=127.0.0.1:4566 or GOFAAS_DATA=/var/lib/gofaas; flags win.`,
 	f.DurationVar(&c.AsyncRetryDelay, "async-retry-delay", c.AsyncRetryDelay, "wait before the first retry of a failed asynchronous invocation (the second waits twice as long); AWS waits about 1 minute")
 	f.IntVar(&c.AccountConcurrency, "account-concurrency", c.AccountConcurrency, "the account's concurrent executions limit")
 	f.BoolVar(&c.NoLimits, "no-limits", c.NoLimits, "do not put environments in memory cgroups even where the host allows it")
+	f.BoolVar(&c.Pprof, "pprof", c.Pprof, "serve Go's profiler at /debug/pprof/ (for gofaas developers)")
+	f.MarkHidden("pprof")
 	return cmd
 }
 

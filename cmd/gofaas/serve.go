@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,6 +35,7 @@ type Config struct {
 	AsyncRetryDelay    time.Duration
 	AccountConcurrency int
 	NoLimits           bool
+	Pprof              bool
 }
 
 // DefaultConfig returns the defaults, the lowest layer of configuration.
@@ -157,6 +159,10 @@ func (m *Main) Run(ctx context.Context) error {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`)
 	})
+	if c.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	}
 	m.Gateway.Services = map[string]http.Handler{"lambda": mux}
 	m.Gateway.Fallback = mux
 

@@ -28,6 +28,9 @@ var invocations = sync.Pool{New: func() any { return new(invocation) }}
 // maxPooledBuffer is the largest body buffer kept for reuse.
 const maxPooledBuffer = 1 << 20
 
+// contentTypeJSON is shared by every Invoke response; nothing modifies it.
+var contentTypeJSON = []string{"application/json"}
+
 // emptyEvent is what a function receives for an empty payload. The
 // Invoker must not modify payloads.
 var emptyEvent = []byte("{}")
@@ -140,7 +143,7 @@ func (h *Handler) serveInvoke(w http.ResponseWriter, r *http.Request, typ, logTy
 		w.WriteHeader(status)
 		return
 	}
-	rh.Set("Content-Type", "application/json")
+	rh["Content-Type"] = contentTypeJSON
 	rh.Set("Content-Length", strconv.Itoa(len(out.Payload)))
 	w.WriteHeader(status)
 	w.Write(out.Payload)
