@@ -22,6 +22,9 @@ type APIError struct {
 	Fields map[string]any
 	// Headers are extra response headers (e.g. "Retry-After").
 	Headers map[string]string
+	// MessageKey names the message member of the body: "message" unless
+	// the service's model spells it "Message" for this exception.
+	MessageKey string
 }
 
 // Error implements error.
@@ -73,7 +76,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // does: X-Amzn-ErrorType names the exception, the body carries Type and
 // message.
 func WriteRESTJSONError(w http.ResponseWriter, e *APIError) {
-	body := map[string]any{"Type": "User", "message": e.Message}
+	key := e.MessageKey
+	if key == "" {
+		key = "message"
+	}
+	body := map[string]any{"Type": "User", key: e.Message}
 	if e.Status >= 500 {
 		body["Type"] = "Service"
 	}

@@ -192,7 +192,7 @@ func (s *Store) extractOnce(ctx context.Context, sum string, data []byte) error 
 	if limit <= 0 {
 		limit = gofaas.MaxUnzippedSize
 	}
-	if err := extract(ctx, data, tmp, limit); err != nil {
+	if err := extract(ctx, data, tmp, limit, true); err != nil {
 		return err
 	}
 	if err := syncDir(tmp); err != nil {
@@ -278,9 +278,9 @@ func badEntry(name, why string) error {
 const maxLinkTarget = 4096
 
 // extract validates data as a function package and extracts it into dst,
-// an empty directory, allowing at most limit bytes of file contents. It
-// never writes outside dst.
-func extract(ctx context.Context, data []byte, dst string, limit int64) error {
+// an empty directory, allowing at most limit bytes of file contents and
+// syncing each file if durable is set. It never writes outside dst.
+func extract(ctx context.Context, data []byte, dst string, limit int64, durable bool) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fmt.Errorf("read zip: %v: %w", err, errNotZip())
@@ -328,7 +328,7 @@ func extract(ctx context.Context, data []byte, dst string, limit int64) error {
 			}
 			links = append(links, name)
 		case mode.IsRegular():
-			n, err := extractFile(root, f, name, budget)
+			n, err := extractFile(root, f, name, budget, durable)
 			if err != nil {
 				return err
 			}
@@ -361,8 +361,8 @@ func entryName(raw string) (string, error) {
 }
 
 // extractFile writes one regular file, reading at most budget bytes, and
-// returns how many it wrote.
-func extractFile(root *os.Root, f *zip.File, name string, budget int64) (int64, error) {
+// returns how many it wrote. With durable set it syncs the file.
+func extractFile(root *os.Root, f *zip.File, name string, budget int64, durable bool) (int64, error) {
 	if dir := filepath.Dir(name); dir != "." {
 		if err := root.MkdirAll(dir, 0o755); err != nil {
 			return 0, badEntry(f.Name, err.Error())
@@ -399,9 +399,11 @@ func extractFile(root *os.Root, f *zip.File, name string, budget int64) (int64, 
 		out.Close()
 		return 0, fmt.Errorf("chmod %s: %w", name, err)
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return 0, fmt.Errorf("sync %s: %w", name, err)
+	if durable {
+		if err := out.Sync(); err != nil {
+			out.Close()
+			return 0, fmt.Errorf("sync %s: %w", name, err)
+		}
 	}
 	if err := out.Close(); err != nil {
 		return 0, fmt.Errorf("close %s: %w", name, err)

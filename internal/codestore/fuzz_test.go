@@ -38,7 +38,7 @@ func FuzzExtract(f *testing.F) {
 		if err := os.Mkdir(dst, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		err := extract(context.Background(), data, dst, limit)
+		err := extract(context.Background(), data, dst, limit, false)
 		if left, _ := os.ReadDir(parent); len(left) != 1 {
 			t.Fatalf("extraction wrote beside its directory: %v", left)
 		}

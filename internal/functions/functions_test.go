@@ -653,3 +653,44 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	})
 }
+
+// TestCacheRace changes a function while others resolve it; afterwards the
+// cache must hold the last configuration, not one a racing fill read.
+func TestCacheRace(t *testing.T) {
+	s, _ := newService(t)
+	ctx := testCtx()
+	create(t, s, "f")
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.Resolve(ctx, "f", ""); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	for timeout := 1; timeout <= 20; timeout++ {
+		if _, err := s.UpdateFunctionConfiguration(ctx, &functions.UpdateFunctionConfigurationInput{FunctionName: "f", Timeout: ptr(timeout)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	fn, err := s.Resolve(ctx, "f", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fn.Timeout != 20 {
+		t.Errorf("cached Timeout = %d, want 20", fn.Timeout)
+	}
+}

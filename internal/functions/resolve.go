@@ -56,7 +56,7 @@ func (s *Service) cachedVersion(ctx context.Context, name, version, asked string
 	if err != nil {
 		return nil, storeErr(ctx, err, name, asked)
 	}
-	s.fill(name, gen, func(c *cached) {
+	s.fill(name, gen, false, func(c *cached) {
 		if c.versions == nil {
 			c.versions = make(map[string]*gofaas.Function)
 		}
@@ -83,7 +83,7 @@ func (s *Service) cachedAlias(ctx context.Context, name, alias string) (*gofaas.
 		}
 		return nil, err
 	}
-	s.fill(name, gen, func(c *cached) {
+	s.fill(name, gen, false, func(c *cached) {
 		if c.aliases == nil {
 			c.aliases = make(map[string]*gofaas.Alias)
 		}
@@ -112,7 +112,7 @@ func (s *Service) ReservedConcurrency(ctx context.Context, name string) (int, er
 	if err != nil {
 		return 0, storeErr(ctx, err, ref.Name, "")
 	}
-	s.fill(ref.Name, gen, func(c *cached) { c.reserved, c.hasRes = n, true })
+	s.fill(ref.Name, gen, false, func(c *cached) { c.reserved, c.hasRes = n, true })
 	return n, nil
 }
 
@@ -144,7 +144,9 @@ func (s *Service) EventInvokeConfig(ctx context.Context, name, qualifier string)
 	if err != nil {
 		return nil, err
 	}
-	s.fill(ref.Name, gen, func(c *cached) {
+	// A missing configuration is cached only for functions the cache
+	// already knows (the invoker resolves a function first).
+	s.fill(ref.Name, gen, cfg == nil, func(c *cached) {
 		if c.eic == nil {
 			c.eic = make(map[string]*gofaas.EventInvokeConfig)
 		}

@@ -105,11 +105,13 @@ func (s *Service) generation() uint64 {
 }
 
 // fill runs f on the cache entry of name under the write lock, unless a
-// change happened since generation gen was read.
-func (s *Service) fill(name string, gen uint64, f func(c *cached)) {
+// change happened since generation gen was read. With existing, it only
+// adds to an entry that is already there (so that lookups of names that
+// do not exist cannot grow the cache).
+func (s *Service) fill(name string, gen uint64, existing bool, f func(c *cached)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.gen != gen {
+	if s.gen != gen || existing && s.fns[name] == nil {
 		return
 	}
 	if s.fns == nil {

@@ -31,6 +31,20 @@ func errorMapper(code string) (string, int) {
 	return "ServiceException", http.StatusInternalServerError
 }
 
+// capitalMessage lists the exceptions whose model member is "Message"
+// rather than "message" (botocore lambda/2015-03-31).
+var capitalMessage = map[string]bool{
+	"ResourceNotFoundException":       true,
+	"ServiceException":                true,
+	"ResourceInUseException":          true,
+	"CodeVerificationFailedException": true,
+	"InvalidCodeSignatureException":   true,
+	"InvalidZipFileException":         true,
+	"InvalidRuntimeException":         true,
+	"NoPublishedVersionException":     true,
+	"RecursiveInvocationException":    true,
+}
+
 // retryAfterSeconds is the Retry-After a throttled caller is given.
 const retryAfterSeconds = "1"
 
@@ -43,6 +57,9 @@ func writeError(w http.ResponseWriter, err error) {
 			e.Headers = map[string]string{}
 		}
 		e.Headers["Retry-After"] = retryAfterSeconds
+	}
+	if capitalMessage[e.Type] {
+		e.MessageKey = "Message"
 	}
 	awsproto.WriteRESTJSONError(w, e)
 }

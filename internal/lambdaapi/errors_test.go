@@ -44,14 +44,14 @@ func TestWriteError(t *testing.T) {
 		header map[string]string
 	}{
 		{"not found", gofaas.Errorf(gofaas.ENOTFOUND, "Function not found: x"), 404, "ResourceNotFoundException",
-			map[string]any{"Type": "User", "message": "Function not found: x"}, nil},
+			map[string]any{"Type": "User", "Message": "Function not found: x"}, nil},
 		{"typed", gofaas.TypedErrorf(gofaas.EINVALID, "ValidationException", "1 validation error detected: v"), 400, "ValidationException",
 			map[string]any{"Type": "User", "message": "1 validation error detected: v"}, nil},
 		{"throttled", &gofaas.Error{Code: gofaas.ETHROTTLED, Message: "Rate Exceeded.", Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}, 429, "TooManyRequestsException",
 			map[string]any{"Type": "User", "message": "Rate Exceeded.", "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"},
 			map[string]string{"Retry-After": "1"}},
 		{"internal", errors.New("disk on fire"), 500, "ServiceException",
-			map[string]any{"Type": "Service", "message": "An internal error occurred."}, nil},
+			map[string]any{"Type": "Service", "Message": "An internal error occurred."}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

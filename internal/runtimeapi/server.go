@@ -24,8 +24,13 @@ type Invocation struct {
 	TraceID       string
 	ClientContext string // JSON, as the runtime receives it
 
-	result chan Result
+	result  chan Result
+	written chan struct{} // closed once /next has written Payload
 }
+
+// Written is closed once the runtime's /next response, which reads
+// Payload, has been written (or failed). Payload may be reused after that.
+func (inv *Invocation) Written() <-chan struct{} { return inv.written }
 
 // Result is what the runtime answered for an invocation.
 type Result struct {
@@ -114,6 +119,7 @@ var ErrClosed = errors.New("runtime API closed")
 // has taken it, or with ctx's error, or ErrClosed.
 func (s *Server) Deliver(ctx context.Context, inv *Invocation) error {
 	inv.result = make(chan Result, 1)
+	inv.written = make(chan struct{})
 	select {
 	case s.next <- inv:
 		return nil
@@ -229,6 +235,7 @@ func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
 	h["Content-Length"] = []string{strconv.Itoa(len(inv.Payload))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(inv.Payload)
+	close(inv.written)
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -320,6 +320,15 @@ func (e *Environment) invokeAPI(req *Request) *Result {
 	var r runtimeapi.Result
 	if err == nil {
 		r, err = e.api.Wait(ctx, inv)
+		defer func() {
+			// The caller may reuse req.Payload once Invoke returns: wait
+			// until the /next response no longer reads it. After a kill
+			// the write fails at once.
+			select {
+			case <-inv.Written():
+			case <-time.After(5 * time.Second):
+			}
+		}()
 	}
 	switch {
 	case err == nil && !r.Error:
