@@ -48,13 +48,42 @@ func DetectCgroups() (*Cgroups, error) {
 		if err != nil {
 			own = "/"
 		}
-		root := filepath.Join("/sys/fs/cgroup/memory", own, name)
+		parent := filepath.Join("/sys/fs/cgroup/memory", own)
+		removeStale(parent)
+		root := filepath.Join(parent, name)
 		if err := os.Mkdir(root, 0o755); err != nil && !os.IsExist(err) {
 			return nil, fmt.Errorf("create memory cgroup: %w", err)
 		}
 		return &Cgroups{root: root}, nil
 	}
 	return nil, errors.New("no writable memory cgroup controller")
+}
+
+// removeStale removes the cgroups that gofaas processes no longer running
+// left behind (after a kill -9, say). Only empty cgroups can be removed.
+func removeStale(parent string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, "gofaas-") {
+			continue
+		}
+		pid := strings.SplitN(strings.TrimPrefix(name, "gofaas-"), "-", 2)[0]
+		if _, err := os.Stat("/proc/" + pid); err == nil {
+			continue
+		}
+		dir := filepath.Join(parent, name)
+		subs, _ := os.ReadDir(dir)
+		for _, s := range subs {
+			if s.IsDir() {
+				os.Remove(filepath.Join(dir, s.Name()))
+			}
+		}
+		os.Remove(dir)
+	}
 }
 
 // ownCgroup returns this process's cgroup path for a v1 controller, or the

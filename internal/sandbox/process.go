@@ -20,6 +20,7 @@ type process struct {
 	outs     []*lineReader
 	killOnce sync.Once
 	limits   *Limits
+	oom      bool // the memory limit killed it; set before exited closes
 }
 
 // startProcess starts path in dir with env. Every line of its stdout and
@@ -77,6 +78,8 @@ func startProcess(path string, dir string, env []string, emit func([]byte), limi
 	}
 	go func() {
 		p.exitErr = cmd.Wait()
+		// Read the cgroup before anyone can release it.
+		p.oom = limits != nil && limits.oomKilled()
 		close(p.exited)
 	}()
 	return p, nil
@@ -153,7 +156,8 @@ func (p *process) maxMemoryMB() int {
 
 // oomKilled reports whether the memory limit killed the process.
 func (p *process) oomKilled() bool {
-	return p.limits != nil && p.limits.oomKilled()
+	<-p.exited
+	return p.oom
 }
 
 func (p *process) String() string { return fmt.Sprintf("pid %d", p.cmd.Process.Pid) }
