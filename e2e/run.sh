@@ -22,9 +22,11 @@ ACCOUNT="${E2E_ACCOUNT_ID:-123456789012}"
 export E2E_ACCOUNT_ID="$ACCOUNT"
 tmp="$(mktemp -d)"
 server_pid=""
+groups=() # process groups of every server started (setsid: pgid = pid)
 
 # stop_server [SIGNAL]: stop the server (TERM by default), waiting at most 5 s
-# before KILL.
+# before KILL. Only the server process gets the signal: with KILL this is a crash,
+# and what the server leaves behind is for cleanup to find.
 stop_server() {
 	[ -n "$server_pid" ] || return 0
 	kill -"${1:-TERM}" "$server_pid" 2>/dev/null || true
@@ -40,6 +42,9 @@ stop_server() {
 cleanup() {
 	local rc=$?
 	stop_server
+	for g in "${groups[@]}"; do
+		kill -KILL -- "-$g" 2>/dev/null || true
+	done
 	if [ "$rc" -ne 0 ] && [ -s "$tmp/server.log" ]; then
 		echo
 		echo "== last lines of the server log"
@@ -55,9 +60,10 @@ trap 'exit 130' INT TERM
 # at most 10 s for it to answer.
 start_server() {
 	echo "run: starting gofaas serve --listen 127.0.0.1:$port --data $tmp/data --account-id $ACCOUNT --dev"
-	"$tmp/gofaas" serve --listen "127.0.0.1:$port" --data "$tmp/data" --account-id "$ACCOUNT" --dev \
+	setsid "$tmp/gofaas" serve --listen "127.0.0.1:$port" --data "$tmp/data" --account-id "$ACCOUNT" --dev \
 		>>"$tmp/server.log" 2>&1 &
 	server_pid=$!
+	groups+=("$server_pid")
 	local start=$SECONDS
 	if ! wait_for_port 127.0.0.1 "$port" "$server_pid" 10; then
 		echo "run: gofaas did not answer on 127.0.0.1:$port within 10 s" >&2
@@ -119,7 +125,8 @@ expect_ok "create-alias Survivor live" ralias || true
 run rconf lambda update-function-configuration --function-name Survivor --timeout 7
 expect_ok "update-function-configuration Survivor --timeout 7" rconf || true
 
-stop_server KILL
+echo "run: kill -9 $server_pid (gofaas), then a new server on the same data directory"
+stop_server KILL 2>/dev/null
 start_server
 
 run rget lambda get-function-configuration --function-name Survivor
