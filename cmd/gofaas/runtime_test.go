@@ -97,6 +97,9 @@ func TestFunctionOutcomes(t *testing.T) {
 						t.Errorf("log tail lacks %q:\n%s", want, log)
 					}
 				}
+				if strings.Contains(log, "Max Memory Used: 0 MB") {
+					t.Errorf("Max Memory Used was not measured:\n%s", log)
+				}
 				if strings.Count(log, "\n") < 7 {
 					t.Errorf("log tail has too few lines (want START, 4 printed, END, REPORT):\n%s", log)
 				}

@@ -70,6 +70,9 @@ func TestEnvironment(t *testing.T) {
 				if r.Outcome != OK || !strings.Contains(string(r.Payload), `"message":"x"`) {
 					t.Errorf("echo = %+v %s", r, r.Payload)
 				}
+				if r.MaxMemoryMB <= 0 {
+					t.Errorf("MaxMemoryMB = %d, want the process's peak RSS", r.MaxMemoryMB)
+				}
 			})
 			t.Run("output is delivered before Invoke returns", func(t *testing.T) {
 				before := len(out.all())

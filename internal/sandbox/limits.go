@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -137,6 +138,10 @@ type Limits struct {
 	cg       *Cgroups
 	dir      string
 	memoryMB int
+
+	mu   sync.Mutex
+	peak *os.File // the peak usage file, kept open: read with pread
+	buf  [32]byte
 }
 
 // newLimits makes the cgroup of one environment.
@@ -198,19 +203,35 @@ func (l *Limits) release() {
 }
 
 func (l *Limits) peakMB() (int, bool) {
-	name := "memory.max_usage_in_bytes"
-	if l.cg.v2 {
-		name = "memory.peak"
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.peak == nil {
+		name := "memory.max_usage_in_bytes"
+		if l.cg.v2 {
+			name = "memory.peak"
+		}
+		f, err := os.Open(filepath.Join(l.dir, name))
+		if err != nil {
+			return 0, false
+		}
+		l.peak = f
 	}
-	b, err := os.ReadFile(filepath.Join(l.dir, name))
+	n, _ := l.peak.ReadAt(l.buf[:], 0)
+	v, err := strconv.ParseInt(strings.TrimSpace(string(l.buf[:n])), 10, 64)
 	if err != nil {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		return 0, false
+	return int((v + (1 << 20) - 1) >> 20), true
+}
+
+// closeFiles releases the files kept open for statistics.
+func (l *Limits) closeFiles() {
+	l.mu.Lock()
+	if l.peak != nil {
+		l.peak.Close()
+		l.peak = nil
 	}
-	return int((n + (1 << 20) - 1) >> 20), true
+	l.mu.Unlock()
 }
 
 func (l *Limits) oomKilled() bool {

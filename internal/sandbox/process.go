@@ -21,6 +21,10 @@ type process struct {
 	killOnce sync.Once
 	limits   *Limits
 	oom      bool // the memory limit killed it; set before exited closes
+
+	statMu  sync.Mutex
+	status  *os.File // /proc/<pid>/status, kept open: read with pread
+	statBuf []byte
 }
 
 // startProcess starts path in dir with env. Every line of its stdout and
@@ -80,6 +84,10 @@ func startProcess(path string, dir string, env []string, emit func([]byte), limi
 		p.exitErr = cmd.Wait()
 		// Read the cgroup before anyone can release it.
 		p.oom = limits != nil && limits.oomKilled()
+		if limits != nil {
+			limits.closeFiles()
+		}
+		p.closeFiles()
 		close(p.exited)
 	}()
 	return p, nil
@@ -128,17 +136,26 @@ func (p *process) exitMessage() string {
 }
 
 // maxMemoryMB is the peak memory of the environment: from the cgroup when
-// limits are on, else the peak resident set of the process (VmHWM).
+// limits are on, else the peak resident set of the process (VmHWM). It is
+// read on every invocation, so the file stays open and is re-read with
+// pread: one system call.
 func (p *process) maxMemoryMB() int {
 	if p.limits != nil {
 		if mb, ok := p.limits.peakMB(); ok {
 			return mb
 		}
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/status")
-	if err != nil {
-		return 0
+	p.statMu.Lock()
+	defer p.statMu.Unlock()
+	if p.status == nil {
+		f, err := os.Open("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/status")
+		if err != nil {
+			return 0
+		}
+		p.status, p.statBuf = f, make([]byte, 4096)
 	}
+	n, _ := p.status.ReadAt(p.statBuf, 0)
+	b := p.statBuf[:n]
 	i := bytes.Index(b, []byte("VmHWM:"))
 	if i < 0 {
 		return 0
@@ -147,11 +164,23 @@ func (p *process) maxMemoryMB() int {
 	if j := bytes.IndexByte(line, '\n'); j >= 0 {
 		line = line[:j]
 	}
-	kb, err := strconv.Atoi(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("kB")))))
-	if err != nil {
-		return 0
+	kb := 0
+	for _, c := range line {
+		if c >= '0' && c <= '9' {
+			kb = kb*10 + int(c-'0')
+		}
 	}
 	return (kb + 1023) / 1024
+}
+
+// closeFiles releases the files kept open for statistics.
+func (p *process) closeFiles() {
+	p.statMu.Lock()
+	if p.status != nil {
+		p.status.Close()
+		p.status = nil
+	}
+	p.statMu.Unlock()
 }
 
 // oomKilled reports whether the memory limit killed the process.
