@@ -57,8 +57,8 @@ free_port() {
 }
 
 # start NAME PORT CMD...: start CMD in its own process group, logging to
-# $tmp/NAME.log, and wait at most 10 s for 127.0.0.1:PORT to answer HTTP.
-# Sets STARTED_PID.
+# $tmp/NAME.log, and wait at most 10 s for 127.0.0.1:PORT to answer HTTP; on
+# failure show the log, stop it and return 1. Sets STARTED_PID.
 start() {
 	local name="$1" port="$2"
 	shift 2
@@ -76,8 +76,9 @@ start() {
 		sleep 0.05
 	done
 	echo "compare: $name did not answer on 127.0.0.1:$port within 10 s; its log:" >&2
-	tail -n 20 "$tmp/$name.log" >&2
-	exit 1
+	tail -n 20 "$tmp/$name.log" | sed 's/^/  /' >&2
+	kill -KILL -- "-$STARTED_PID" 2>/dev/null || true
+	return 1
 }
 
 # rss PID: the resident set size of PID in MB.
@@ -104,7 +105,7 @@ fi
 
 gport="$(free_port)"
 start gofaas "$gport" "$tmp/gofaas" serve --listen "127.0.0.1:$gport" --data "$tmp/data" \
-	--account-id 123456789012 --dev
+	--account-id 123456789012 --dev || exit 1
 gofaas_pid="$STARTED_PID"
 gofaas="http://127.0.0.1:$gport"
 echo "compare: gofaas on $gofaas, idle RSS $(rss "$gofaas_pid")"
@@ -118,18 +119,30 @@ declare -A flags=(
 )
 if [ -n "$rie" ]; then
 	cport="$(free_port)"
-	start rie-classic "$cport" env -u AWS_LAMBDA_MAX_CONCURRENCY "$rie" \
+	if start rie-classic "$cport" env -u AWS_LAMBDA_MAX_CONCURRENCY "$rie" \
 		--runtime-interface-emulator-address "127.0.0.1:$cport" \
-		--runtime-api-address "127.0.0.1:$(free_port)" "$tmp/fn/bootstrap"
+		--runtime-api-address "127.0.0.1:$(free_port)" "$tmp/fn/bootstrap"; then
+		echo "compare: emulator, classic mode, on 127.0.0.1:$cport"
+		labels+=("rie-classic c=1")
+		flags["rie-classic c=1"]="--target rie --endpoint http://127.0.0.1:$cport --concurrency 1"
+	fi
+	# The concurrent mode runs only a zip-style bootstrap from /var/runtime,
+	# /var/task or /opt (rapid/handlers.go prepareRuntimeBootstrap), whatever the
+	# command line says. Give it /var/task/bootstrap in a private mount namespace
+	# (a tmpfs over /var), so the host's /var is never touched; that needs root.
 	mport="$(free_port)"
-	start rie-concurrent "$mport" env AWS_LAMBDA_MAX_CONCURRENCY=64 "$rie" \
+	if start rie-concurrent "$mport" unshare --mount --propagation private -- sh -c \
+		'mount -t tmpfs -o size=64m tmpfs /var && mkdir /var/task && cp "$1" /var/task/bootstrap && shift && exec "$@"' \
+		sh "$tmp/fn/bootstrap" env AWS_LAMBDA_MAX_CONCURRENCY=64 "$rie" \
 		--runtime-interface-emulator-address "127.0.0.1:$mport" \
-		--runtime-api-address "127.0.0.1:$(free_port)" "$tmp/fn/bootstrap"
-	echo "compare: emulator classic on 127.0.0.1:$cport, concurrent (AWS_LAMBDA_MAX_CONCURRENCY=64) on 127.0.0.1:$mport"
-	labels=("gofaas c=1" "rie-classic c=1" "rie-concurrent c=1" "gofaas c=16" "rie-concurrent c=16")
-	flags["rie-classic c=1"]="--target rie --endpoint http://127.0.0.1:$cport --concurrency 1"
-	flags["rie-concurrent c=1"]="--target rie --endpoint http://127.0.0.1:$mport --concurrency 1"
-	flags["rie-concurrent c=16"]="--target rie --endpoint http://127.0.0.1:$mport --concurrency 16"
+		--runtime-api-address "127.0.0.1:$(free_port)"; then
+		echo "compare: emulator, concurrent mode (AWS_LAMBDA_MAX_CONCURRENCY=64), on 127.0.0.1:$mport"
+		labels+=("rie-concurrent c=1" "rie-concurrent c=16")
+		flags["rie-concurrent c=1"]="--target rie --endpoint http://127.0.0.1:$mport --concurrency 1"
+		flags["rie-concurrent c=16"]="--target rie --endpoint http://127.0.0.1:$mport --concurrency 16"
+	else
+		echo "compare: the emulator's concurrent mode did not start (it needs root for a private /var/task); skipping it"
+	fi
 fi
 
 results="$tmp/results.jsonl"

@@ -196,3 +196,33 @@ func TestRIEUnsigned(t *testing.T) {
 		t.Errorf("calls %d, signed %d; want 5 unsigned", calls.Load(), signed.Load())
 	}
 }
+
+// BenchmarkInvokeOverhead measures what the tool itself costs per request
+// against a trivial loopback server, signed (gofaas) and unsigned (rie): the
+// floor under every figure the tool reports.
+func BenchmarkInvokeOverhead(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	for _, target := range []string{targetGofaas, targetRIE} {
+		b.Run(target, func(b *testing.B) {
+			cfg, err := parseFlags([]string{"--target", target, "--endpoint", srv.URL}, io.Discard)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := newClient(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.close()
+			var buf bytes.Buffer
+			for b.Loop() {
+				if err := c.invoke(context.Background(), &buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
