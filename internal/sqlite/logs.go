@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +49,20 @@ type LogStream struct {
 type streamKey struct{ group, stream string }
 
 // streamStats accumulates what one batch adds to a stream.
+// eventsPerInsert is how many log events one INSERT carries (5 parameters
+// each, well under SQLite's limit of 32766).
+const eventsPerInsert = 100
+
+// insertEventsSQL[n] inserts n log events.
+var insertEventsSQL = func() []string {
+	qs := make([]string, eventsPerInsert+1)
+	for n := 1; n <= eventsPerInsert; n++ {
+		qs[n] = "INSERT INTO log_events (group_name, stream_name, timestamp_ns, ingestion_ns, message) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
+	}
+	return qs
+}()
+
 type streamStats struct {
 	first, last, ingestion int64
 	bytes                  int64
@@ -94,15 +110,16 @@ func (s *LogStore) PutLogEvents(ctx context.Context, events []gofaas.LogEvent) e
 				return fmt.Errorf("create log stream %s/%s: %w", k.group, k.stream, err)
 			}
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_events (group_name, stream_name, timestamp_ns, ingestion_ns, message)
-			VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return fmt.Errorf("put log events: %w", err)
-		}
-		defer stmt.Close()
-		for _, e := range events {
-			ts, ing := eventTimes(e, now)
-			if _, err := stmt.ExecContext(ctx, e.Group, e.Stream, ts, ing, e.Message); err != nil {
+		// Many rows per statement: the per-statement cost of database/sql
+		// and the driver dominates single-row inserts.
+		for batch := range slices.Chunk(events, eventsPerInsert) {
+			args := make([]any, 0, 5*len(batch))
+			for _, e := range batch {
+				ts, ing := eventTimes(e, now)
+				args = append(args, e.Group, e.Stream, ts, ing, e.Message)
+			}
+			q := insertEventsSQL[len(batch)]
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return fmt.Errorf("put log events: %w", err)
 			}
 		}
