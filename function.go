@@ -130,6 +130,14 @@ type FunctionStore interface {
 	// ReservedConcurrency returns every function's reserved concurrency.
 	ReservedConcurrency(ctx context.Context) (map[string]int, error)
 
+	// GetPolicy returns the resource policy document of a function or
+	// qualifier ("" for the unqualified function) and its revision; a
+	// function without one returns "" and no error.
+	GetPolicy(ctx context.Context, function, qualifier string) (doc, revisionID string, err error)
+	// PutPolicy replaces that policy ("" removes it). If revisionID is not
+	// empty and differs from the stored one, it returns EPRECONDITION.
+	PutPolicy(ctx context.Context, function, qualifier, doc, revisionID string) (newRevisionID string, err error)
+
 	PutEventInvokeConfig(ctx context.Context, c *EventInvokeConfig) error
 	GetEventInvokeConfig(ctx context.Context, function, qualifier string) (*EventInvokeConfig, error)
 	DeleteEventInvokeConfig(ctx context.Context, function, qualifier string) error

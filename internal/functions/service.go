@@ -17,6 +17,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	mrand "math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,9 +43,10 @@ type Service struct {
 	// gofaas.DefaultAccountLimit.
 	AccountConcurrency int
 
-	mu  sync.RWMutex
-	gen uint64
-	fns map[string]*cached
+	mu       sync.RWMutex
+	gen      uint64
+	fns      map[string]*cached
+	policies map[string]string // "name:qualifier" → resource policy ("" for none)
 }
 
 var _ gofaas.FunctionResolver = (*Service)(nil)
@@ -91,6 +93,11 @@ func (s *Service) changed(name string) {
 	s.mu.Lock()
 	s.gen++
 	delete(s.fns, name)
+	for k := range s.policies {
+		if strings.HasPrefix(k, name+":") {
+			delete(s.policies, k)
+		}
+	}
 	s.mu.Unlock()
 	if s.OnChange != nil {
 		s.OnChange(name)

@@ -14,6 +14,16 @@ func (h *Handler) createFunction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if ref, ok := functions.ParseFunctionName(req.FunctionName); ok {
+		if err := h.check(r, "lambda:CreateFunction", functions.ARN(r.Context(), ref.Name, "")); err != nil {
+			writeError(w, err)
+			return
+		}
+		if err := h.checkPassRole(r, req.Role); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
 	in := &functions.CreateFunctionInput{
 		FunctionName:  req.FunctionName,
 		Runtime:       req.Runtime,
@@ -124,6 +134,12 @@ func (h *Handler) updateFunctionConfiguration(w http.ResponseWriter, r *http.Req
 	if err := decode(r, "UpdateFunctionConfiguration", &req); err != nil {
 		writeError(w, err)
 		return
+	}
+	if req.Role != nil {
+		if err := h.checkPassRole(r, *req.Role); err != nil {
+			writeError(w, err)
+			return
+		}
 	}
 	in := &functions.UpdateFunctionConfigurationInput{
 		FunctionName: r.PathValue("FunctionName"),

@@ -24,6 +24,9 @@ type Handler struct {
 	CodeURLKey []byte
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Authorizer decides every operation's IAM action; nil allows all
+	// (unit tests).
+	Authorizer gofaas.Authorizer
 
 	keyOnce sync.Once
 	key     []byte
@@ -32,44 +35,49 @@ type Handler struct {
 }
 
 // route is one operation: a ServeMux pattern (method and botocore's
-// requestUri) and its handler.
+// requestUri), its IAM action and resource, and its handler.
 type route struct {
 	pattern string
+	action  string // the IAM action ("lambda:InvokeFunction")
+	scope   int    // what the action's resource ARN is built from
 	handler http.HandlerFunc
 }
 
 func (h *Handler) routes() []route {
 	return []route{
-		{"POST /2015-03-31/functions", h.createFunction},
-		{"POST /2015-03-31/functions/{$}", h.createFunction},
-		{"GET /2015-03-31/functions", h.listFunctions},
-		{"GET /2015-03-31/functions/{$}", h.listFunctions},
-		{"GET /2015-03-31/functions/{FunctionName}", h.getFunction},
-		{"DELETE /2015-03-31/functions/{FunctionName}", h.deleteFunction},
-		{"GET /2015-03-31/functions/{FunctionName}/configuration", h.getFunctionConfiguration},
-		{"PUT /2015-03-31/functions/{FunctionName}/configuration", h.updateFunctionConfiguration},
-		{"PUT /2015-03-31/functions/{FunctionName}/code", h.updateFunctionCode},
-		{"POST /2015-03-31/functions/{FunctionName}/invocations", h.invoke},
-		{"POST /2014-11-13/functions/{FunctionName}/invoke-async", h.invokeAsync},
-		{"POST /2014-11-13/functions/{FunctionName}/invoke-async/{$}", h.invokeAsync},
-		{"POST /2015-03-31/functions/{FunctionName}/versions", h.publishVersion},
-		{"GET /2015-03-31/functions/{FunctionName}/versions", h.listVersionsByFunction},
-		{"POST /2015-03-31/functions/{FunctionName}/aliases", h.createAlias},
-		{"GET /2015-03-31/functions/{FunctionName}/aliases", h.listAliases},
-		{"GET /2015-03-31/functions/{FunctionName}/aliases/{Name}", h.getAlias},
-		{"PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}", h.updateAlias},
-		{"DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}", h.deleteAlias},
-		{"PUT /2017-10-31/functions/{FunctionName}/concurrency", h.putFunctionConcurrency},
-		{"DELETE /2017-10-31/functions/{FunctionName}/concurrency", h.deleteFunctionConcurrency},
-		{"GET /2019-09-30/functions/{FunctionName}/concurrency", h.getFunctionConcurrency},
-		{"GET /2016-08-19/account-settings", h.getAccountSettings},
-		{"GET /2016-08-19/account-settings/{$}", h.getAccountSettings},
-		{"PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", h.putFunctionEventInvokeConfig},
-		{"POST /2019-09-25/functions/{FunctionName}/event-invoke-config", h.updateFunctionEventInvokeConfig},
-		{"GET /2019-09-25/functions/{FunctionName}/event-invoke-config", h.getFunctionEventInvokeConfig},
-		{"DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", h.deleteFunctionEventInvokeConfig},
-		{"GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", h.listFunctionEventInvokeConfigs},
-		{"GET " + codePath + "{FunctionName}/{File}", h.getCode},
+		{"POST /2015-03-31/functions", "lambda:CreateFunction", scopeInHandler, h.createFunction},
+		{"POST /2015-03-31/functions/{$}", "lambda:CreateFunction", scopeInHandler, h.createFunction},
+		{"GET /2015-03-31/functions", "lambda:ListFunctions", scopeNone, h.listFunctions},
+		{"GET /2015-03-31/functions/{$}", "lambda:ListFunctions", scopeNone, h.listFunctions},
+		{"GET /2015-03-31/functions/{FunctionName}", "lambda:GetFunction", scopeQualified, h.getFunction},
+		{"DELETE /2015-03-31/functions/{FunctionName}", "lambda:DeleteFunction", scopeQualified, h.deleteFunction},
+		{"GET /2015-03-31/functions/{FunctionName}/configuration", "lambda:GetFunctionConfiguration", scopeQualified, h.getFunctionConfiguration},
+		{"PUT /2015-03-31/functions/{FunctionName}/configuration", "lambda:UpdateFunctionConfiguration", scopeFunction, h.updateFunctionConfiguration},
+		{"PUT /2015-03-31/functions/{FunctionName}/code", "lambda:UpdateFunctionCode", scopeFunction, h.updateFunctionCode},
+		{"POST /2015-03-31/functions/{FunctionName}/invocations", "lambda:InvokeFunction", scopeQualified, h.invoke},
+		{"POST /2014-11-13/functions/{FunctionName}/invoke-async", "lambda:InvokeAsync", scopeFunction, h.invokeAsync},
+		{"POST /2014-11-13/functions/{FunctionName}/invoke-async/{$}", "lambda:InvokeAsync", scopeFunction, h.invokeAsync},
+		{"POST /2015-03-31/functions/{FunctionName}/versions", "lambda:PublishVersion", scopeFunction, h.publishVersion},
+		{"GET /2015-03-31/functions/{FunctionName}/versions", "lambda:ListVersionsByFunction", scopeFunction, h.listVersionsByFunction},
+		{"POST /2015-03-31/functions/{FunctionName}/aliases", "lambda:CreateAlias", scopeFunction, h.createAlias},
+		{"GET /2015-03-31/functions/{FunctionName}/aliases", "lambda:ListAliases", scopeFunction, h.listAliases},
+		{"GET /2015-03-31/functions/{FunctionName}/aliases/{Name}", "lambda:GetAlias", scopeFunction, h.getAlias},
+		{"PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}", "lambda:UpdateAlias", scopeFunction, h.updateAlias},
+		{"DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}", "lambda:DeleteAlias", scopeFunction, h.deleteAlias},
+		{"PUT /2017-10-31/functions/{FunctionName}/concurrency", "lambda:PutFunctionConcurrency", scopeFunction, h.putFunctionConcurrency},
+		{"DELETE /2017-10-31/functions/{FunctionName}/concurrency", "lambda:DeleteFunctionConcurrency", scopeFunction, h.deleteFunctionConcurrency},
+		{"GET /2019-09-30/functions/{FunctionName}/concurrency", "lambda:GetFunctionConcurrency", scopeFunction, h.getFunctionConcurrency},
+		{"GET /2016-08-19/account-settings", "lambda:GetAccountSettings", scopeNone, h.getAccountSettings},
+		{"GET /2016-08-19/account-settings/{$}", "lambda:GetAccountSettings", scopeNone, h.getAccountSettings},
+		{"PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", "lambda:PutFunctionEventInvokeConfig", scopeQualified, h.putFunctionEventInvokeConfig},
+		{"POST /2019-09-25/functions/{FunctionName}/event-invoke-config", "lambda:UpdateFunctionEventInvokeConfig", scopeQualified, h.updateFunctionEventInvokeConfig},
+		{"GET /2019-09-25/functions/{FunctionName}/event-invoke-config", "lambda:GetFunctionEventInvokeConfig", scopeQualified, h.getFunctionEventInvokeConfig},
+		{"DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", "lambda:DeleteFunctionEventInvokeConfig", scopeQualified, h.deleteFunctionEventInvokeConfig},
+		{"GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", "lambda:ListFunctionEventInvokeConfigs", scopeFunction, h.listFunctionEventInvokeConfigs},
+		{"POST /2015-03-31/functions/{FunctionName}/policy", "lambda:AddPermission", scopeQualified, h.addPermission},
+		{"GET /2015-03-31/functions/{FunctionName}/policy", "lambda:GetPolicy", scopeQualified, h.getPolicy},
+		{"DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", "lambda:RemovePermission", scopeQualified, h.removePermission},
+		{"GET " + codePath + "{FunctionName}/{File}", "", scopePublic, h.getCode},
 	}
 }
 
@@ -86,7 +94,7 @@ var apiPrefixes = []string{
 // that answer unknown operations under Lambda's path prefixes.
 func (h *Handler) Routes(mux *http.ServeMux) {
 	for _, r := range h.routes() {
-		mux.HandleFunc(r.pattern, r.handler)
+		mux.HandleFunc(r.pattern, h.authorize(r.action, r.scope, r.handler))
 	}
 	for _, p := range apiPrefixes {
 		mux.HandleFunc(p, h.unknown)

@@ -268,6 +268,7 @@ func (s *FunctionStore) DeleteFunction(ctx context.Context, name, version string
 			// store correct on a connection without them.
 			for _, q := range []string{
 				`DELETE FROM event_invoke_configs WHERE function_name = ?`,
+				`DELETE FROM function_policies WHERE function_name = ?`,
 				`DELETE FROM function_concurrency WHERE function_name = ?`,
 				`DELETE FROM aliases WHERE function_name = ?`,
 				`DELETE FROM function_versions WHERE function_name = ?`,
@@ -296,6 +297,9 @@ func (s *FunctionStore) DeleteFunction(ctx context.Context, name, version string
 			return gofaas.Errorf(gofaas.ECONFLICT, "Unable to delete version because the following aliases reference it: [%s]", strings.Join(refs, ", "))
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?`, name, version); err != nil {
+			return fmt.Errorf("delete function %s:%s: %w", name, version, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM function_policies WHERE function_name = ? AND qualifier = ?`, name, version); err != nil {
 			return fmt.Errorf("delete function %s:%s: %w", name, version, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM function_versions WHERE function_name = ? AND version = ?`, name, version); err != nil {
