@@ -111,6 +111,9 @@ func (s *Service) CreateFunction(ctx context.Context, in *CreateFunctionInput) (
 	if err := checkCodeSource(in.ZipFile, in.S3Bucket, in.S3Key, in.ImageURI); err != nil {
 		return nil, err
 	}
+	if err := s.checkRole(ctx, in.Role); err != nil {
+		return nil, err
+	}
 
 	sha, err := s.Code.Put(ctx, in.ZipFile)
 	if err != nil {
@@ -559,6 +562,11 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *UpdateFun
 	if in.RevisionID != "" && in.RevisionID != fn.RevisionID {
 		return nil, revisionMismatch()
 	}
+	if in.Role != nil {
+		if err := s.checkRole(ctx, *in.Role); err != nil {
+			return nil, err
+		}
+	}
 	next := *fn
 	if in.Runtime != nil {
 		next.Runtime = *in.Runtime
@@ -650,4 +658,12 @@ func CodeSha256(hexsum string) string {
 		return hexsum
 	}
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// checkRole asks RoleCheck whether Lambda may assume role.
+func (s *Service) checkRole(ctx context.Context, role string) error {
+	if s.RoleCheck == nil {
+		return nil
+	}
+	return s.RoleCheck(ctx, role)
 }

@@ -39,6 +39,10 @@ type Service struct {
 	// Rand returns a number in [0, 1) to pick a version of a weighted
 	// alias; nil means math/rand/v2.Float64.
 	Rand func() float64
+	// RoleCheck, when set, checks that an execution role exists and trusts
+	// lambda.amazonaws.com; it returns InvalidParameterValueException "The
+	// role defined for the function cannot be assumed by Lambda." if not.
+	RoleCheck func(ctx context.Context, roleARN string) error
 	// AccountConcurrency is the account's concurrency limit; zero means
 	// gofaas.DefaultAccountLimit.
 	AccountConcurrency int

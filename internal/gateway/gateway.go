@@ -10,14 +10,18 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofaas/gofaas"
@@ -36,6 +40,18 @@ type Server struct {
 	// Fallback serves requests no service claims: unsigned requests, the
 	// code download URLs, health checks.
 	Fallback http.Handler
+	// Auth verifies each request's signature; nil turns verification off
+	// (any credentials are accepted).
+	Auth Authenticator
+	// Public reports requests that need no signature (health checks, the
+	// code URLs that carry their own).
+	Public func(r *http.Request) bool
+	// Protocols maps a signing name to its wire protocol ("rest-json",
+	// "json", "query"), for rendering authentication errors.
+	Protocols map[string]string
+	// QueryError renders an error of a query-protocol service; nil falls
+	// back to rest-json.
+	QueryError func(w http.ResponseWriter, e *awsproto.APIError, requestID string)
 
 	ln  net.Listener
 	srv *http.Server
@@ -87,7 +103,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		info.AccessKey, info.Region, info.Service = scope.accessKey, scope.region, scope.service
 	}
 	w.Header()["X-Amzn-Requestid"] = []string{info.RequestID}
-	r = r.WithContext(gofaas.WithRequestInfo(r.Context(), info))
+	ctx := gofaas.WithRequestInfo(r.Context(), info)
+	if s.Auth != nil && (s.Public == nil || !s.Public(r)) {
+		body, release, err := readBody(r)
+		if err != nil {
+			s.writeError(w, r, info, &awsproto.APIError{Status: http.StatusRequestEntityTooLarge, Type: "RequestEntityTooLargeException", Message: err.Error()})
+			return
+		}
+		defer release()
+		p, err := s.Auth.Authenticate(ctx, r, body)
+		if err != nil {
+			s.writeAuthError(w, r, info, err)
+			return
+		}
+		ctx = gofaas.WithPrincipal(ctx, p)
+	}
+	r = r.WithContext(ctx)
 	if h, ok := s.Services[info.Service]; ok {
 		h.ServeHTTP(w, r)
 		return
@@ -128,4 +159,90 @@ func newRequestID() string {
 	rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// Authenticator verifies a request's signature and says who sent it.
+type Authenticator interface {
+	// Authenticate checks r (whose body has been read into body) and
+	// returns the caller. Its errors should implement AuthError.
+	Authenticate(ctx context.Context, r *http.Request, body []byte) (*gofaas.Principal, error)
+}
+
+// AuthError is an authentication failure that knows how each protocol
+// words it.
+type AuthError interface {
+	error
+	For(protocol string) (status int, awsType, message string)
+}
+
+// maxBody bounds a request body: a 50 MB zip, base64-encoded in a JSON
+// CreateFunction request, is the largest thing any service takes.
+const maxBody = 70 << 20
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readBody buffers r's body for the signature check and hands it on to the
+// service. release returns the buffer once the service is done.
+func readBody(r *http.Request) (body []byte, release func(), err error) {
+	if r.ContentLength > maxBody {
+		return nil, nil, fmt.Errorf("Request must be smaller than %d bytes", maxBody)
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	n, err := buf.ReadFrom(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		bodyPool.Put(buf)
+		return nil, nil, fmt.Errorf("could not read the request body: %w", err)
+	}
+	if n > maxBody {
+		bodyPool.Put(buf)
+		return nil, nil, fmt.Errorf("Request must be smaller than %d bytes", maxBody)
+	}
+	body = buf.Bytes()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, func() {
+		if buf.Cap() <= 1<<20 {
+			bodyPool.Put(buf)
+		}
+	}, nil
+}
+
+// protocol returns the wire protocol of the request's service, guessing
+// from its shape when it was not signed.
+func (s *Server) protocol(info *gofaas.RequestInfo, r *http.Request) string {
+	if p, ok := s.Protocols[info.Service]; ok {
+		return p
+	}
+	switch {
+	case r.Header.Get("X-Amz-Target") != "":
+		return "json"
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+		return "query"
+	}
+	return "rest-json"
+}
+
+func (s *Server) writeAuthError(w http.ResponseWriter, r *http.Request, info *gofaas.RequestInfo, err error) {
+	var ae AuthError
+	if !errors.As(err, &ae) {
+		s.writeError(w, r, info, awsproto.ToAPIError(err, func(string) (string, int) { return "InternalFailure", 500 }, "InternalFailure"))
+		return
+	}
+	status, typ, msg := ae.For(s.protocol(info, r))
+	s.writeError(w, r, info, &awsproto.APIError{Status: status, Type: typ, Message: msg})
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *gofaas.RequestInfo, e *awsproto.APIError) {
+	switch s.protocol(info, r) {
+	case "json":
+		awsproto.WriteJSONError(w, e)
+	case "query":
+		if s.QueryError != nil {
+			s.QueryError(w, e, info.RequestID)
+			return
+		}
+		awsproto.WriteRESTJSONError(w, e)
+	default:
+		awsproto.WriteRESTJSONError(w, e)
+	}
 }

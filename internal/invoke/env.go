@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -24,10 +25,23 @@ type Env struct {
 
 	mu   sync.Mutex
 	tail *bytes.Buffer
+
+	// expires is when the environment's role credentials run out (zero
+	// for none); it is retired credentialMargin before.
+	expires time.Time
 }
 
+// credentialMargin is how long before its credentials expire an
+// environment stops taking invocations, so none runs with stale ones.
+const credentialMargin = 15 * time.Minute
+
 // Alive implements pool.Instance.
-func (e *Env) Alive() bool { return e.env.Alive() }
+func (e *Env) Alive() bool {
+	if !e.expires.IsZero() && e.now().Add(credentialMargin).After(e.expires) {
+		return false
+	}
+	return e.env.Alive()
+}
 
 // Close implements pool.Instance.
 func (e *Env) Close() { e.env.Close() }
@@ -115,6 +129,17 @@ func (iv *Invoker) startEnv(fn *gofaas.Function, region string, tail *bytes.Buff
 	}
 	if iv.Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL="+iv.Endpoint)
+	}
+	if iv.RoleCredentials != nil {
+		sess, err := iv.RoleCredentials(context.Background(), fn)
+		if err != nil {
+			return nil, fmt.Errorf("execution role credentials: %w", err)
+		}
+		if sess != nil {
+			env = append(env, "AWS_ACCESS_KEY_ID="+sess.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+sess.SecretAccessKey,
+				"AWS_SESSION_TOKEN="+sess.SessionToken)
+			e.expires = sess.Expiration
+		}
 	}
 	for k, v := range fn.Environment {
 		env = append(env, k+"="+v)

@@ -55,6 +55,10 @@ type Invoker struct {
 	PollInterval time.Duration
 	// OnResult, when set, is told about every finished invocation (metrics).
 	OnResult func(*Record)
+	// RoleCredentials, when set, gives each new environment temporary
+	// credentials of the function's execution role (session name: the
+	// function's name). An environment is retired before they expire.
+	RoleCredentials func(ctx context.Context, fn *gofaas.Function) (*gofaas.Session, error)
 
 	wake     chan struct{}
 	stop     chan struct{}
