@@ -10,6 +10,7 @@ type RequestInfo struct {
 	AccountID string
 	Service   string // signing name: "lambda", "iam", ...
 	AccessKey string
+	SourceIP  string // the client's address, for aws:SourceIp
 }
 
 type requestInfoKey struct{}

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
+
 	"fmt"
+	"github.com/gofaas/gofaas/internal/rootkey"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -18,7 +22,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCommand(), &cobra.Command{
+	root.AddCommand(newServeCommand(), newCredentialsCommand(), &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Run:   func(cmd *cobra.Command, args []string) { fmt.Println("gofaas", Version) },
@@ -95,4 +99,34 @@ func envName(flag string) string {
 		}
 	}
 	return string(b)
+}
+
+func newCredentialsCommand() *cobra.Command {
+	c := DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "credentials",
+		Short: "Print the export lines that point the aws CLI at gofaas with the root key",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			k, err := rootkey.Load(filepath.Join(c.DataDir, rootkey.FileName))
+			if err != nil {
+				return fmt.Errorf("no root key in %s (has `gofaas serve --data %s` run?): %w", c.DataDir, c.DataDir, err)
+			}
+			endpoint := c.Listen
+			if !strings.Contains(endpoint, "://") {
+				endpoint = "http://" + endpoint
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "export AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s\n",
+				endpoint, c.Region, k.AccessKeyID, k.SecretAccessKey)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.DataDir, "data", c.DataDir, "data directory")
+	f.StringVar(&c.Listen, "listen", c.Listen, "the address gofaas serves on")
+	f.StringVar(&c.Region, "region", c.Region, "region to print")
+	return cmd
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/gofaas/gofaas/internal/rootkey"
 	"io"
 	"net/http"
 	"testing"
@@ -27,6 +31,7 @@ func testServer(t *testing.T, opts ...func(*Config)) *Main {
 	m.Config.DataDir = t.TempDir()
 	m.Config.AccountID = "123456789012"
 	m.Config.AsyncRetryDelay = 50 * time.Millisecond
+	m.Config.Dev = true
 	for _, o := range opts {
 		o(&m.Config)
 	}
@@ -134,3 +139,14 @@ func requestID(t *testing.T, md middleware.Metadata) string {
 }
 
 func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// signRequest signs req for lambda with k at t, over payload.
+func signRequest(t *testing.T, req *http.Request, k rootkey.Key, payload []byte, at time.Time) {
+	t.Helper()
+	sum := sha256.Sum256(payload)
+	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey},
+		req, hex.EncodeToString(sum[:]), "lambda", "us-east-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

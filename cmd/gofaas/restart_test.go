@@ -20,7 +20,7 @@ import (
 // data in dir. It returns the process and its URL.
 func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", dir, "--account-id", "123456789012")
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", dir, "--account-id", "123456789012", "--dev")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

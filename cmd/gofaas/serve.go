@@ -10,17 +10,21 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofaas/gofaas"
+	"github.com/gofaas/gofaas/internal/authz"
 	"github.com/gofaas/gofaas/internal/codestore"
 	"github.com/gofaas/gofaas/internal/functions"
 	"github.com/gofaas/gofaas/internal/gateway"
 	"github.com/gofaas/gofaas/internal/invoke"
 	"github.com/gofaas/gofaas/internal/lambdaapi"
 	"github.com/gofaas/gofaas/internal/pool"
+	"github.com/gofaas/gofaas/internal/rootkey"
 	"github.com/gofaas/gofaas/internal/sandbox"
+	"github.com/gofaas/gofaas/internal/sigv4"
 	"github.com/gofaas/gofaas/internal/sqlite"
 )
 
@@ -69,7 +73,11 @@ type Main struct {
 	Logs      *invoke.LogBatcher
 	LogStore  *sqlite.LogStore
 	Gateway   *gateway.Server
-	cgroups   *sandbox.Cgroups
+	// Credentials resolves access keys: the root key, test/test with
+	// --dev, then IAM users' keys and STS sessions.
+	Credentials *rootkey.Store
+	Authorizer  *authz.Authorizer
+	cgroups     *sandbox.Cgroups
 
 	closeOnce sync.Once
 }
@@ -125,7 +133,21 @@ func (m *Main) Run(ctx context.Context) error {
 	reserved := &reservedTotal{store: store}
 	m.Pool.ReservedTotal = reserved.get
 
-	m.Gateway = &gateway.Server{Addr: c.Listen, Region: c.Region, AccountID: c.AccountID}
+	root, created, err := rootkey.LoadOrCreate(c.DataDir)
+	if err != nil {
+		return err
+	}
+	m.Credentials = &rootkey.Store{AccountID: c.AccountID, Keys: []rootkey.Key{root}}
+	if c.Dev {
+		m.Credentials.Keys = append(m.Credentials.Keys, rootkey.Key{AccessKeyID: rootkey.DevAccessKeyID, SecretAccessKey: rootkey.DevSecret})
+	}
+	m.Authorizer = &authz.Authorizer{}
+	m.Gateway = &gateway.Server{
+		Addr: c.Listen, Region: c.Region, AccountID: c.AccountID,
+		Auth:      &sigv4.Verifier{Credentials: m.Credentials},
+		Public:    isPublic,
+		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query"},
+	}
 	if err := m.Gateway.Open(); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -153,7 +175,7 @@ func (m *Main) Run(ctx context.Context) error {
 	key := make([]byte, 32)
 	rand.Read(key)
 	mux := http.NewServeMux()
-	api := &lambdaapi.Handler{Functions: m.Functions, Invoker: m.Invoker, CodeURLKey: key}
+	api := &lambdaapi.Handler{Functions: m.Functions, Invoker: m.Invoker, CodeURLKey: key, Authorizer: m.Authorizer}
 	api.Routes(mux)
 	mux.HandleFunc("GET /_gofaas/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -169,8 +191,16 @@ func (m *Main) Run(ctx context.Context) error {
 	url := m.Gateway.URL()
 	fmt.Fprintf(m.Out, "gofaas %s serving on %s (data: %s, account %s)\n", Version, url, c.DataDir, c.AccountID)
 	fmt.Fprintf(m.Out, "%s\n", limitsNote)
-	fmt.Fprintf(m.Out, "Point the aws CLI and SDKs at it:\n\n  export AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n\n", url, c.Region)
-	fmt.Fprintf(m.Out, "Request signatures are not verified yet: any credentials are accepted.\n")
+	if created {
+		fmt.Fprintf(m.Out, "\nCreated the account's root access key, stored in %s (mode 0600).\n",
+			filepath.Join(c.DataDir, rootkey.FileName))
+	}
+	fmt.Fprintf(m.Out, "Point the aws CLI and SDKs at it with the root key:\n\n  export AWS_ENDPOINT_URL=%s AWS_REGION=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s\n\n",
+		url, c.Region, root.AccessKeyID, root.SecretAccessKey)
+	fmt.Fprintf(m.Out, "(`gofaas credentials --data %s` prints these lines again.)\n", c.DataDir)
+	if c.Dev {
+		fmt.Fprintf(m.Out, "\n*** --dev: the well-known root credentials test/test are ACCEPTED. Anyone who can reach %s is root. ***\n\n", url)
+	}
 	return nil
 }
 
@@ -241,4 +271,10 @@ func (r *reservedTotal) invalidate() {
 	r.mu.Lock()
 	r.valid = false
 	r.mu.Unlock()
+}
+
+// isPublic reports the requests that need no signature: health checks and
+// code downloads (whose URLs carry their own HMAC signature).
+func isPublic(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/_gofaas/")
 }

@@ -99,6 +99,9 @@ func (s *Server) Close() error {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := &gofaas.RequestInfo{RequestID: newRequestID(), Region: s.Region, AccountID: s.AccountID}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		info.SourceIP = host
+	}
 	if scope, ok := credentialScope(r); ok {
 		info.AccessKey, info.Region, info.Service = scope.accessKey, scope.region, scope.service
 	}
@@ -111,7 +114,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer release()
-		p, err := s.Auth.Authenticate(ctx, r, body)
+		p, err := s.Auth.Verify(ctx, r, body)
 		if err != nil {
 			s.writeAuthError(w, r, info, err)
 			return
@@ -163,9 +166,9 @@ func newRequestID() string {
 
 // Authenticator verifies a request's signature and says who sent it.
 type Authenticator interface {
-	// Authenticate checks r (whose body has been read into body) and
+	// Verify checks r (whose body has been read into body) and
 	// returns the caller. Its errors should implement AuthError.
-	Authenticate(ctx context.Context, r *http.Request, body []byte) (*gofaas.Principal, error)
+	Verify(ctx context.Context, r *http.Request, body []byte) (*gofaas.Principal, error)
 }
 
 // AuthError is an authentication failure that knows how each protocol
