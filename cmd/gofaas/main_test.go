@@ -9,6 +9,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/gofaas/gofaas"
 	"github.com/gofaas/gofaas/internal/rootkey"
 	"io"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
@@ -39,8 +41,17 @@ func testServer(t *testing.T, opts ...func(*Config)) *Main {
 		t.Fatalf("start gofaas: %v", err)
 	}
 	t.Cleanup(func() { m.Close() })
+	// The execution role the tests' functions use, as the blog creates it.
+	if _, err := m.Identity.GetRole(context.Background(), "lambda-all"); err != nil {
+		if err := m.Identity.CreateRole(context.Background(), &gofaas.Role{Name: "lambda-all", Path: "/", AssumeRolePolicy: lambdaTrust}); err != nil {
+			t.Fatalf("create role: %v", err)
+		}
+	}
 	return m
 }
+
+// lambdaTrust lets Lambda assume a role.
+const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 // lambdaClient returns the real aws-sdk-go-v2 Lambda client pointed at m.
 func lambdaClient(t *testing.T, m *Main, region string) *lambda.Client {
@@ -149,4 +160,15 @@ func signRequest(t *testing.T, req *http.Request, k rootkey.Key, payload []byte,
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// iamClientURL returns an IAM client for the gofaas at url, signed with the
+// --dev root credentials.
+func iamClientURL(url string) *iam.Client {
+	return iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Retryer:      aws.NopRetryer{},
+	})
 }

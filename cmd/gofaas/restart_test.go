@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/gofaas/gofaas/internal/testfn"
@@ -71,6 +72,9 @@ func TestKill9KeepsState(t *testing.T) {
 	cmd, url := startBinary(t, bin, dir)
 	c := lambdaClientURL(url, "us-east-1")
 	ctx := testContext(t)
+	if _, err := iamClientURL(url).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("lambda-all"), AssumeRolePolicyDocument: aws.String(lambdaTrust)}); err != nil {
+		t.Fatal(err)
+	}
 
 	createFunction(t, c, "durable", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
 	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("durable")}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -16,16 +17,20 @@ import (
 
 	"github.com/gofaas/gofaas"
 	"github.com/gofaas/gofaas/internal/authz"
+	"github.com/gofaas/gofaas/internal/awsproto"
 	"github.com/gofaas/gofaas/internal/codestore"
 	"github.com/gofaas/gofaas/internal/functions"
 	"github.com/gofaas/gofaas/internal/gateway"
+	"github.com/gofaas/gofaas/internal/iamapi"
 	"github.com/gofaas/gofaas/internal/invoke"
 	"github.com/gofaas/gofaas/internal/lambdaapi"
+	"github.com/gofaas/gofaas/internal/policy"
 	"github.com/gofaas/gofaas/internal/pool"
 	"github.com/gofaas/gofaas/internal/rootkey"
 	"github.com/gofaas/gofaas/internal/sandbox"
 	"github.com/gofaas/gofaas/internal/sigv4"
 	"github.com/gofaas/gofaas/internal/sqlite"
+	"github.com/gofaas/gofaas/internal/stsapi"
 )
 
 // Config is everything `gofaas serve` can be told.
@@ -77,6 +82,9 @@ type Main struct {
 	// --dev, then IAM users' keys and STS sessions.
 	Credentials *rootkey.Store
 	Authorizer  *authz.Authorizer
+	Identity    *sqlite.IdentityStore
+	STS         *stsapi.Handler
+	stop        chan struct{}
 	cgroups     *sandbox.Cgroups
 
 	closeOnce sync.Once
@@ -93,6 +101,7 @@ var accountRE = regexp.MustCompile(`^\d{12}$`)
 // listener is open.
 func (m *Main) Run(ctx context.Context) error {
 	c := m.Config
+	m.stop = make(chan struct{})
 	if !accountRE.MatchString(c.AccountID) {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
 	}
@@ -130,6 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Pool.AccountLimit = c.AccountConcurrency
 	m.Pool.IdleTimeout = c.IdleTimeout
 	m.Functions = &functions.Service{Store: store, Code: m.Code, AccountConcurrency: c.AccountConcurrency}
+	m.Functions.RoleCheck = m.lambdaCanAssume
 	reserved := &reservedTotal{store: store}
 	m.Pool.ReservedTotal = reserved.get
 
@@ -141,12 +151,27 @@ func (m *Main) Run(ctx context.Context) error {
 	if c.Dev {
 		m.Credentials.Keys = append(m.Credentials.Keys, rootkey.Key{AccessKeyID: rootkey.DevAccessKeyID, SecretAccessKey: rootkey.DevSecret})
 	}
-	m.Authorizer = &authz.Authorizer{}
+	m.Identity = sqlite.NewIdentityStore(m.DB, c.AccountID)
+	m.Identity.AWSManaged = policy.AWSManaged
+	m.Credentials.Next = m.Identity
+	m.Authorizer = &authz.Authorizer{Policies: m.Identity}
+	authorize := func(ctx context.Context, action, resource string) error {
+		return m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{Principal: gofaas.PrincipalFrom(ctx), Action: action, Resource: resource})
+	}
+	m.STS = &stsapi.Handler{Store: m.Identity, AccountID: c.AccountID, Authorize: authorize}
+	iam := &iamapi.Handler{Store: m.Identity, Authorize: authorize}
 	m.Gateway = &gateway.Server{
 		Addr: c.Listen, Region: c.Region, AccountID: c.AccountID,
 		Auth:      &sigv4.Verifier{Credentials: m.Credentials},
 		Public:    isPublic,
 		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query"},
+		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
+			ns := "https://iam.amazonaws.com/doc/2010-05-08/"
+			if service == "sts" {
+				ns = "https://sts.amazonaws.com/doc/2011-06-15/"
+			}
+			awsproto.WriteQueryError(w, e, ns, requestID)
+		},
 	}
 	if err := m.Gateway.Open(); err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -162,6 +187,13 @@ func (m *Main) Run(ctx context.Context) error {
 		AccountID:   c.AccountID,
 		Endpoint:    m.Gateway.URL(),
 		RetryDelays: []time.Duration{c.AsyncRetryDelay, 2 * c.AsyncRetryDelay},
+		RoleCredentials: func(ctx context.Context, fn *gofaas.Function) (*gofaas.Session, error) {
+			s, err := m.STS.AssumeRoleForService(ctx, fn.Role, fn.Name, lambdaService, executionSession)
+			if err != nil {
+				return nil, errRoleNotAssumable()
+			}
+			return s, nil
+		},
 	}
 	m.Functions.OnChange = func(name string) {
 		reserved.invalidate()
@@ -185,7 +217,17 @@ func (m *Main) Run(ctx context.Context) error {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	}
-	m.Gateway.Services = map[string]http.Handler{"lambda": mux}
+	m.Gateway.Services = map[string]http.Handler{
+		"lambda": mux,
+		// Every IAM change may change a decision: the authorizer's cache of
+		// policy sets starts over after each IAM request.
+		"iam": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			iam.ServeHTTP(w, r)
+			m.Authorizer.Invalidate()
+		}),
+		"sts": m.STS,
+	}
+	go m.maintain()
 	m.Gateway.Fallback = mux
 
 	url := m.Gateway.URL()
@@ -211,6 +253,9 @@ func (m *Main) URL() string { return m.Gateway.URL() }
 func (m *Main) Close() error {
 	var first error
 	m.closeOnce.Do(func() {
+		if m.stop != nil {
+			close(m.stop)
+		}
 		keep := func(err error) {
 			if err != nil && first == nil {
 				first = err
@@ -277,4 +322,57 @@ func (r *reservedTotal) invalidate() {
 // code downloads (whose URLs carry their own HMAC signature).
 func isPublic(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/_gofaas/")
+}
+
+const (
+	lambdaService = "lambda.amazonaws.com"
+	// executionSession is how long an environment's role credentials last;
+	// environments are retired before their credentials expire.
+	executionSession = 12 * time.Hour
+)
+
+func errRoleNotAssumable() error {
+	return gofaas.Errorf(gofaas.EINVALID, "The role defined for the function cannot be assumed by Lambda.")
+}
+
+// lambdaCanAssume checks that an execution role exists and trusts
+// lambda.amazonaws.com, as CreateFunction does on AWS.
+func (m *Main) lambdaCanAssume(ctx context.Context, roleARN string) error {
+	arn, err := gofaas.ParseARN(roleARN)
+	if err != nil || arn.Service != "iam" || !strings.HasPrefix(arn.Resource, "role/") {
+		return errRoleNotAssumable()
+	}
+	if arn.AccountID != m.Config.AccountID {
+		return errRoleNotAssumable()
+	}
+	name := arn.Resource[strings.LastIndex(arn.Resource, "/")+1:]
+	role, err := m.Identity.GetRole(ctx, name)
+	if err != nil {
+		return errRoleNotAssumable()
+	}
+	trust, err := policy.Parse(role.AssumeRolePolicy, policy.ParseTrust)
+	if err != nil {
+		return errRoleNotAssumable()
+	}
+	if d := policy.EvaluateTrust(trust, &gofaas.Principal{Type: "Service", ARN: lambdaService, Name: lambdaService}, "sts:AssumeRole", nil); !d.Allowed {
+		return errRoleNotAssumable()
+	}
+	return nil
+}
+
+// maintain runs periodic housekeeping until Close: expired STS sessions
+// are deleted.
+func (m *Main) maintain() {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case now := <-t.C:
+			if _, err := m.Identity.DeleteExpiredSessions(context.Background(), now); err != nil {
+				slog.Error("delete expired sessions", "err", err)
+			}
+		}
+	}
 }

@@ -49,9 +49,9 @@ type Server struct {
 	// Protocols maps a signing name to its wire protocol ("rest-json",
 	// "json", "query"), for rendering authentication errors.
 	Protocols map[string]string
-	// QueryError renders an error of a query-protocol service; nil falls
-	// back to rest-json.
-	QueryError func(w http.ResponseWriter, e *awsproto.APIError, requestID string)
+	// QueryError renders an error of a query-protocol service (given its
+	// signing name, for the XML namespace); nil falls back to rest-json.
+	QueryError func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string)
 
 	ln  net.Listener
 	srv *http.Server
@@ -241,7 +241,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *gofaas
 		awsproto.WriteJSONError(w, e)
 	case "query":
 		if s.QueryError != nil {
-			s.QueryError(w, e, info.RequestID)
+			s.QueryError(w, info.Service, e, info.RequestID)
 			return
 		}
 		awsproto.WriteRESTJSONError(w, e)
