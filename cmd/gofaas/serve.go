@@ -162,8 +162,10 @@ func (m *Main) Run(ctx context.Context) error {
 	iam := &iamapi.Handler{Store: m.Identity, Authorize: authorize}
 	m.Gateway = &gateway.Server{
 		Addr: c.Listen, Region: c.Region, AccountID: c.AccountID,
-		Auth:      &sigv4.Verifier{Credentials: m.Credentials},
-		Public:    isPublic,
+		Auth: &sigv4.Verifier{Credentials: m.Credentials},
+		Public: func(r *http.Request) bool {
+			return isPublic(r) || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
+		},
 		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query"},
 		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
 			ns := "https://iam.amazonaws.com/doc/2010-05-08/"

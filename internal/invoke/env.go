@@ -131,7 +131,7 @@ func (iv *Invoker) startEnv(fn *gofaas.Function, region string, tail *bytes.Buff
 		env = append(env, "AWS_ENDPOINT_URL="+iv.Endpoint)
 	}
 	if iv.RoleCredentials != nil {
-		sess, err := iv.RoleCredentials(context.Background(), fn)
+		sess, err := iv.roleCredentials(fn)
 		if err != nil {
 			return nil, fmt.Errorf("execution role credentials: %w", err)
 		}
@@ -163,4 +163,32 @@ func (iv *Invoker) startEnv(fn *gofaas.Function, region string, tail *bytes.Buff
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// credentialReuse is how long a function's role credentials must still be
+// valid to be given to another new environment; fresher ones are made
+// otherwise. Reuse keeps the STS write off most cold starts.
+const credentialReuse = time.Hour
+
+// roleCredentials returns credentials of fn's execution role, reusing those
+// of the function's other environments while they stay valid long enough.
+func (iv *Invoker) roleCredentials(fn *gofaas.Function) (*gofaas.Session, error) {
+	key := fn.Name + "|" + fn.Role
+	iv.credMu.Lock()
+	s, ok := iv.creds[key]
+	iv.credMu.Unlock()
+	if ok && iv.Now().Add(credentialReuse).Before(s.Expiration) {
+		return s, nil
+	}
+	s, err := iv.RoleCredentials(context.Background(), fn)
+	if err != nil || s == nil {
+		return s, err
+	}
+	iv.credMu.Lock()
+	if iv.creds == nil || len(iv.creds) > 10000 {
+		iv.creds = make(map[string]*gofaas.Session)
+	}
+	iv.creds[key] = s
+	iv.credMu.Unlock()
+	return s, nil
 }

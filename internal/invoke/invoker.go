@@ -60,6 +60,9 @@ type Invoker struct {
 	// function's name). An environment is retired before they expire.
 	RoleCredentials func(ctx context.Context, fn *gofaas.Function) (*gofaas.Session, error)
 
+	credMu sync.Mutex
+	creds  map[string]*gofaas.Session // by function name and role
+
 	wake     chan struct{}
 	stop     chan struct{}
 	stopOnce sync.Once
