@@ -145,6 +145,25 @@ run() {
 	set -e
 }
 
+# LAMBDA_TRUST is the trust policy that lets Lambda assume a role, as the blog
+# writes it.
+LAMBDA_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+
+# ensure_role NAME: create the execution role NAME trusting Lambda (aws iam
+# create-role, as the blog does) with the current credentials. A role that
+# already exists (EntityAlreadyExists: a second CLI against the same server)
+# will do; any other failure is a failed check.
+ensure_role() {
+	run "role-$1" iam create-role --role-name "$1" --assume-role-policy-document "$LAMBDA_TRUST"
+	if [ "$RC" -eq 0 ]; then
+		pass "iam create-role $1"
+	elif grep -q EntityAlreadyExists "role-$1.err"; then
+		pass "iam create-role $1 (EntityAlreadyExists: created by an earlier run)"
+	else
+		fail "iam create-role $1 exited $RC" "$(cat "role-$1.err" "role-$1.json")"
+	fi
+}
+
 # expect_ok WHAT NAME: the last run succeeded.
 expect_ok() {
 	if [ "$RC" -eq 0 ]; then

@@ -2,9 +2,10 @@
 # run.sh: build gofaas, start it on a free loopback port with a fresh data
 # directory, and drive it with the real aws CLI:
 #
-#   1. walkthrough.sh with aws CLI v1 (the first aws on PATH, pyenv's);
-#   2. walkthrough.sh with aws CLI v2 at /usr/bin/aws, if installed
-#      (apt-get install -y awscli);
+#   1. walkthrough.sh and iam.sh with aws CLI v1 (the first aws on PATH,
+#      pyenv's);
+#   2. walkthrough.sh and iam.sh with aws CLI v2 at /usr/bin/aws, if
+#      installed (apt-get install -y awscli);
 #   3. a restart: a function, a version and an alias, then kill -9 and a new
 #      server on the same data directory, which must still have them.
 #
@@ -96,16 +97,24 @@ if [ ${#clis[@]} -eq 0 ]; then
 	exit 1
 fi
 
-results=()
+# The root key the server created in its data directory, as `gofaas
+# credentials` prints it: iam.sh signs the blog's IAM steps with it.
+creds="$("$tmp/gofaas" credentials --data "$tmp/data")"
+E2E_ROOT_ACCESS_KEY_ID="$(sed -n 's/.* AWS_ACCESS_KEY_ID=\([^ ]*\).*/\1/p' <<<"$creds")"
+E2E_ROOT_SECRET_ACCESS_KEY="$(sed -n 's/.* AWS_SECRET_ACCESS_KEY=\([^ ]*\).*/\1/p' <<<"$creds")"
+export E2E_ROOT_ACCESS_KEY_ID E2E_ROOT_SECRET_ACCESS_KEY
+check_match "root key from gofaas credentials" "$E2E_ROOT_ACCESS_KEY_ID" '^AKIA[A-Z0-9]{16}$'
+
 for cli in "${clis[@]}"; do
-	echo
-	echo "######## walkthrough with $cli ($("$cli" --version 2>&1))"
-	if AWS_CLI="$cli" timeout 900 "$here/walkthrough.sh"; then
-		pass "walkthrough with $cli"
-	else
-		fail "walkthrough with $cli"
-	fi
-	results+=("$cli")
+	for script in walkthrough iam; do
+		echo
+		echo "######## $script with $cli ($("$cli" --version 2>&1))"
+		if AWS_CLI="$cli" timeout 900 "$here/$script.sh"; then
+			pass "$script with $cli"
+		else
+			fail "$script with $cli"
+		fi
+	done
 done
 
 echo
@@ -113,6 +122,7 @@ echo "######## restart: kill -9 keeps functions, versions and aliases"
 AWS_CLI="${clis[0]}"
 mkdir -p "$tmp/work"
 cd "$tmp/work"
+ensure_role lambda-all
 cp "$root/testdata/runtimes/shell/bootstrap" bootstrap
 zip -q shell.zip bootstrap
 run rcreate lambda create-function --function-name Survivor --zip-file fileb://./shell.zip \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # walkthrough.sh: the walkthrough with a real aws CLI against a running
-# gofaas: the 2018 go1.x blog function, the same source as provided.al2023, the
-# shell-script runtime, versions, aliases, configuration updates and the errors a
-# user meets.
+# gofaas: the blog's execution role (aws iam create-role), the 2018 go1.x blog
+# function, the same source as provided.al2023, the shell-script runtime,
+# versions, aliases, configuration updates and the errors a user meets.
 #
 #   E2E_ENDPOINT=http://127.0.0.1:4566 AWS_CLI=/usr/bin/aws e2e/walkthrough.sh
 #
@@ -99,6 +99,9 @@ payload='{"value":"john","key2":"value2","key1":"value1"}'
 for fn in ExampleFunction HelloProvided ShellFunction; do
 	awsc lambda delete-function --function-name "$fn" >/dev/null 2>&1 || true
 done
+
+section "the execution role (aws iam create-role, as the blog does)"
+ensure_role lambda-all
 
 section "the 2018 blog function on go1.x (aws-lambda-go v1.2.0, net/rpc)"
 if build_fn hello2018 examplebinary && zip -q deployment.zip examplebinary; then

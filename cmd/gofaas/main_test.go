@@ -43,11 +43,15 @@ func testServer(t *testing.T, opts ...func(*Config)) *Main {
 	t.Cleanup(func() { m.Close() })
 	// The execution role the tests' functions use, as the blog creates it.
 	if _, err := m.Identity.GetRole(context.Background(), "lambda-all"); err != nil {
-		if err := m.Identity.CreateRole(context.Background(), &gofaas.Role{Name: "lambda-all", Path: "/", AssumeRolePolicy: lambdaTrust}); err != nil {
+		if err := m.Identity.CreateRole(context.Background(), roleLambdaAll()); err != nil {
 			t.Fatalf("create role: %v", err)
 		}
 	}
 	return m
+}
+
+func roleLambdaAll() *gofaas.Role {
+	return &gofaas.Role{Name: "lambda-all", Path: "/", AssumeRolePolicy: lambdaTrust}
 }
 
 // lambdaTrust lets Lambda assume a role.
@@ -55,7 +59,6 @@ const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Pri
 
 // lambdaClient returns the real aws-sdk-go-v2 Lambda client pointed at m.
 func lambdaClient(t *testing.T, m *Main, region string) *lambda.Client {
-	t.Helper()
 	return lambdaClientURL(m.URL(), region)
 }
 

@@ -128,6 +128,12 @@ func Evaluate(req Request, set PolicySet) Decision {
 				if st.deny {
 					return m, nil, nil
 				}
+				if principal && how == "account" {
+					// Naming the account (its id or :root) delegates to
+					// the account: the caller still needs an identity
+					// policy that allows the action.
+					continue
+				}
 				if allow == nil {
 					allow = m
 				}
