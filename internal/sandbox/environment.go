@@ -109,26 +109,40 @@ func Start(cfg Config) (*Environment, error) {
 		e.close()
 		return e, nil // Init reports Runtime.InvalidEntrypoint
 	}
-	limits, err := cfg.Cgroups.newLimits(cfg.MemoryMB)
-	if err != nil {
-		limits = nil
-	}
-	e.limits = limits
 	output := cfg.Output
 	if output == nil {
 		output = func([]byte) {}
 	}
-	p, err := startProcess(path, cfg.Dir, env, output, limits)
+	p, err := startRuntime(path, cfg.Dir, env, output, cfg.Cgroups, cfg.MemoryMB)
 	if err != nil {
 		e.close()
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
+	e.limits = p.limits
 	e.proc = p
 	go func() {
 		<-p.exited
 		e.close()
 	}()
 	return e, nil
+}
+
+// startRuntime starts the runtime at path: from a ready stub when limits
+// are on and the pool has one, else directly.
+func startRuntime(path, dir string, env []string, output func([]byte), cg *Cgroups, memoryMB int) (*process, error) {
+	if cg != nil {
+		if st := cg.stubs.take(); st != nil {
+			p, err := st.exec(path, dir, env, output, memoryMB)
+			if !errors.Is(err, errStubGone) {
+				return p, err
+			}
+		}
+	}
+	limits, err := cg.newLimits(memoryMB)
+	if err != nil {
+		limits = nil
+	}
+	return startProcess(path, dir, env, output, limits)
 }
 
 func freePort() (string, error) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +21,8 @@ type Cgroups struct {
 	v2   bool
 	root string // the directory under which environment cgroups are made
 	seq  atomic.Int64
+	// stubs are processes waiting in their cgroups to become a runtime.
+	stubs *Stubs
 }
 
 // DetectCgroups returns a *Cgroups rooted in a "gofaas-<pid>" directory of
@@ -39,7 +40,7 @@ func DetectCgroups() (*Cgroups, error) {
 			root := filepath.Join("/sys/fs/cgroup", own, name)
 			if err := os.Mkdir(root, 0o755); err == nil {
 				os.WriteFile(filepath.Join(root, "cgroup.subtree_control"), []byte("+memory +pids"), 0)
-				return &Cgroups{v2: true, root: root}, nil
+				return newCgroups(true, root), nil
 			}
 		}
 	}
@@ -55,9 +56,16 @@ func DetectCgroups() (*Cgroups, error) {
 		if err := os.Mkdir(root, 0o755); err != nil && !os.IsExist(err) {
 			return nil, fmt.Errorf("create memory cgroup: %w", err)
 		}
-		return &Cgroups{root: root}, nil
+		return newCgroups(false, root), nil
 	}
 	return nil, errors.New("no writable memory cgroup controller")
+}
+
+func newCgroups(v2 bool, root string) *Cgroups {
+	c := &Cgroups{v2: v2, root: root}
+	c.stubs = newStubs(c, defaultStubs)
+	c.stubs.refill()
+	return c
 }
 
 // removeStale removes the cgroups that gofaas processes no longer running
@@ -111,11 +119,14 @@ func ownCgroup(controller string) (string, error) {
 	return "", errors.New("cgroup not found")
 }
 
-// Close removes the root cgroup (its children must be gone).
+// Close kills the ready stubs and removes the root cgroup. Environments
+// must be gone; those that started from a stub are killed too (see Stubs).
+// Close may be called again until it succeeds.
 func (c *Cgroups) Close() error {
 	if c == nil {
 		return nil
 	}
+	c.stubs.close()
 	entries, _ := os.ReadDir(c.root)
 	for _, e := range entries {
 		if e.IsDir() {
@@ -144,35 +155,67 @@ type Limits struct {
 	buf  [32]byte
 }
 
-// newLimits makes the cgroup of one environment.
+// newLimits makes the cgroup of one environment, limited to memoryMB.
 func (c *Cgroups) newLimits(memoryMB int) (*Limits, error) {
 	if c == nil {
 		return nil, nil
 	}
-	dir := filepath.Join(c.root, "env-"+strconv.FormatInt(c.seq.Add(1), 10))
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	l, err := c.newCgroup()
+	if err != nil {
 		return nil, err
 	}
-	l := &Limits{cg: c, dir: dir, memoryMB: memoryMB}
-	bytes := strconv.FormatInt(int64(memoryMB)<<20, 10)
-	var err error
-	if c.v2 {
-		err = os.WriteFile(filepath.Join(dir, "memory.max"), []byte(bytes), 0)
-		os.WriteFile(filepath.Join(dir, "memory.swap.max"), []byte("0"), 0)
-	} else {
+	if !c.v2 {
 		// Charges made in the moment before the process joins move with it.
-		os.WriteFile(filepath.Join(dir, "memory.move_charge_at_immigrate"), []byte("1"), 0)
-		err = os.WriteFile(filepath.Join(dir, "memory.limit_in_bytes"), []byte(bytes), 0)
-		os.WriteFile(filepath.Join(dir, "memory.memsw.limit_in_bytes"), []byte(bytes), 0)
+		os.WriteFile(filepath.Join(l.dir, "memory.move_charge_at_immigrate"), []byte("1"), 0)
 	}
-	if err != nil {
-		os.Remove(dir)
-		return nil, fmt.Errorf("set memory limit: %w", err)
+	if err := l.setMemory(memoryMB); err != nil {
+		os.Remove(l.dir)
+		return nil, err
 	}
 	return l, nil
 }
 
-func (l *Limits) prepare(cmd *exec.Cmd) error { return nil }
+// newCgroup makes the cgroup of one environment without a memory limit
+// (a stub's: the limit is set when the stub is taken).
+func (c *Cgroups) newCgroup() (*Limits, error) {
+	dir := filepath.Join(c.root, "env-"+strconv.FormatInt(c.seq.Add(1), 10))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if c.v2 {
+		os.WriteFile(filepath.Join(dir, "memory.swap.max"), []byte("0"), 0)
+	}
+	return &Limits{cg: c, dir: dir}, nil
+}
+
+// setMemory sets the memory limit (memory and swap, so swap is not a way
+// around it). It may only lower the limit: v1 wants the memory limit
+// written before the memory+swap one when lowering.
+func (l *Limits) setMemory(memoryMB int) error {
+	l.memoryMB = memoryMB
+	bytes := []byte(strconv.FormatInt(int64(memoryMB)<<20, 10))
+	var err error
+	if l.cg.v2 {
+		err = os.WriteFile(filepath.Join(l.dir, "memory.max"), bytes, 0)
+	} else {
+		err = os.WriteFile(filepath.Join(l.dir, "memory.limit_in_bytes"), bytes, 0)
+		os.WriteFile(filepath.Join(l.dir, "memory.memsw.limit_in_bytes"), bytes, 0)
+	}
+	if err != nil {
+		return fmt.Errorf("set memory limit: %w", err)
+	}
+	return nil
+}
+
+// resetPeak forgets the peak usage so far (v1), so that a stub's own
+// pages do not count in the function's Max Memory Used. v2 cannot reset
+// memory.peak for every reader; a stub charges it little (only what it
+// touches after joining).
+func (l *Limits) resetPeak() {
+	if !l.cg.v2 {
+		os.WriteFile(filepath.Join(l.dir, "memory.max_usage_in_bytes"), []byte("0"), 0)
+	}
+}
 
 // attach moves pid into the cgroup.
 func (l *Limits) attach(pid int) error {

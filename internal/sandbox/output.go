@@ -13,17 +13,29 @@ const maxLine = 256 * 1024
 
 // lineReader turns a pipe into lines delivered to emit.
 type lineReader struct {
-	f    *os.File
-	emit func(line []byte)
+	f *os.File
 
 	mu      sync.Mutex
-	buf     []byte // pending partial line
+	emit    func(line []byte) // set by setEmit when a stub is taken
+	buf     []byte            // pending partial line
 	scratch []byte
 	eof     bool
 }
 
 func newLineReader(f *os.File, emit func([]byte)) *lineReader {
+	if emit == nil {
+		emit = func([]byte) {}
+	}
 	return &lineReader{f: f, emit: emit, scratch: make([]byte, 32*1024)}
+}
+
+// setEmit sends the lines read from now on to emit. A stub's output
+// readers run from its start; they are bound to the environment's Output
+// when the stub is taken, before the runtime is executed.
+func (lr *lineReader) setEmit(emit func([]byte)) {
+	lr.mu.Lock()
+	lr.emit = emit
+	lr.mu.Unlock()
 }
 
 // run reads until EOF. It waits for readability in the runtime poller and

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // process is one started runtime process with its output readers.
@@ -21,6 +22,7 @@ type process struct {
 	killOnce sync.Once
 	limits   *Limits
 	oom      bool // the memory limit killed it; set before exited closes
+	fromStub bool // it was a stub (stubs.go), not started directly
 
 	statMu  sync.Mutex
 	status  *os.File // /proc/<pid>/status, kept open: read with pread
@@ -29,8 +31,34 @@ type process struct {
 
 // startProcess starts path in dir with env. Every line of its stdout and
 // stderr goes to emit. The process gets its own process group so a kill
-// reaches its children too, and dies with gofaas (Pdeathsig).
+// reaches its children too, and dies with gofaas (Pdeathsig). With limits
+// it is moved into their cgroup just after it starts, so it runs for a
+// moment in gofaas's cgroup: a stub (stubs.go) avoids that when one is
+// ready.
 func startProcess(path string, dir string, env []string, emit func([]byte), limits *Limits) (*process, error) {
+	cmd := &exec.Cmd{Path: path, Args: []string{path}, Dir: dir, Env: env}
+	p, err := launch(cmd, emit, limits)
+	if err != nil {
+		if limits != nil {
+			limits.release()
+		}
+		return nil, err
+	}
+	if limits != nil {
+		pid := cmd.Process.Pid
+		if err := limits.attach(pid); err != nil {
+			p.kill()
+		}
+		for _, rl := range stubRlimits {
+			prlimit(pid, rl.Resource, &syscall.Rlimit{Cur: rl.Cur, Max: rl.Max})
+		}
+	}
+	return p, nil
+}
+
+// launch starts cmd with its stdout and stderr read into lines for emit,
+// in its own process group, killed when gofaas (the starting thread) dies.
+func launch(cmd *exec.Cmd, emit func([]byte), limits *Limits) (*process, error) {
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -41,24 +69,12 @@ func startProcess(path string, dir string, env []string, emit func([]byte), limi
 		outW.Close()
 		return nil, err
 	}
-	cmd := &exec.Cmd{
-		Path:   path,
-		Args:   []string{path},
-		Dir:    dir,
-		Env:    env,
-		Stdout: outW,
-		Stderr: errW,
-		SysProcAttr: &syscall.SysProcAttr{
-			Setpgid:   true,
-			Pdeathsig: syscall.SIGKILL,
-		},
+	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid:   true,
+		Pdeathsig: syscall.SIGKILL,
 	}
 	p := &process{cmd: cmd, exited: make(chan struct{}), limits: limits}
-	if limits != nil {
-		if err := limits.prepare(cmd); err != nil {
-			return nil, err
-		}
-	}
 	p.started = time.Now()
 	err = cmd.Start()
 	outW.Close()
@@ -66,15 +82,7 @@ func startProcess(path string, dir string, env []string, emit func([]byte), limi
 	if err != nil {
 		outR.Close()
 		errR.Close()
-		if limits != nil {
-			limits.release()
-		}
 		return nil, err
-	}
-	if limits != nil {
-		if err := limits.attach(cmd.Process.Pid); err != nil {
-			p.kill()
-		}
 	}
 	p.outs = []*lineReader{newLineReader(outR, emit), newLineReader(errR, emit)}
 	for _, lr := range p.outs {
@@ -91,6 +99,15 @@ func startProcess(path string, dir string, env []string, emit func([]byte), limi
 		close(p.exited)
 	}()
 	return p, nil
+}
+
+// prlimit sets a resource limit of another process.
+func prlimit(pid, resource int, lim *syscall.Rlimit) error {
+	_, _, e := syscall.RawSyscall6(syscall.SYS_PRLIMIT64, uintptr(pid), uintptr(resource), uintptr(unsafe.Pointer(lim)), 0, 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
 }
 
 // drain delivers every line the process has written so far.
