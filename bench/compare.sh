@@ -109,6 +109,9 @@ start gofaas "$gport" "$tmp/gofaas" serve --listen "127.0.0.1:$gport" --data "$t
 gofaas_pid="$STARTED_PID"
 gofaas="http://127.0.0.1:$gport"
 echo "compare: gofaas on $gofaas, idle RSS $(rss "$gofaas_pid")"
+# The execution role the functions use must exist and trust Lambda.
+timeout 60 aws --endpoint-url "$gofaas" --region "$AWS_REGION" iam create-role --role-name lambda-all --assume-role-policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
 timeout 60 "$tmp/invoke" --endpoint "$gofaas" --deploy "$tmp/hello.zip" --function hello
 
 # The runs: label, then the load tool's target flags.
