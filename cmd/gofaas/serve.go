@@ -18,12 +18,14 @@ import (
 	"github.com/gofaas/gofaas"
 	"github.com/gofaas/gofaas/internal/authz"
 	"github.com/gofaas/gofaas/internal/awsproto"
+	"github.com/gofaas/gofaas/internal/cloudwatchapi"
 	"github.com/gofaas/gofaas/internal/codestore"
 	"github.com/gofaas/gofaas/internal/functions"
 	"github.com/gofaas/gofaas/internal/gateway"
 	"github.com/gofaas/gofaas/internal/iamapi"
 	"github.com/gofaas/gofaas/internal/invoke"
 	"github.com/gofaas/gofaas/internal/lambdaapi"
+	"github.com/gofaas/gofaas/internal/metrics"
 	"github.com/gofaas/gofaas/internal/policy"
 	"github.com/gofaas/gofaas/internal/pool"
 	"github.com/gofaas/gofaas/internal/rootkey"
@@ -83,6 +85,9 @@ type Main struct {
 	Credentials *rootkey.Store
 	Authorizer  *authz.Authorizer
 	Identity    *sqlite.IdentityStore
+	Metrics     *metrics.Recorder
+	Prometheus  *metrics.Prometheus
+	Lambda      *metrics.Lambda
 	STS         *stsapi.Handler
 	stop        chan struct{}
 	cgroups     *sandbox.Cgroups
@@ -118,6 +123,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("open code store: %w", err)
 	}
 	store := sqlite.NewFunctionStore(m.DB)
+	m.Metrics = metrics.NewRecorder(sqlite.NewMetricStore(m.DB))
+	if err := m.Metrics.Open(); err != nil {
+		return fmt.Errorf("open metrics: %w", err)
+	}
+	m.Prometheus = metrics.NewPrometheus()
+	m.Lambda = &metrics.Lambda{Recorder: m.Metrics, Prometheus: m.Prometheus}
 	m.LogStore = sqlite.NewLogStore(m.DB)
 	m.Logs = &invoke.LogBatcher{Sink: m.LogStore}
 	m.Logs.Open()
@@ -164,7 +175,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Addr: c.Listen, Region: c.Region, AccountID: c.AccountID,
 		Auth: &sigv4.Verifier{Credentials: m.Credentials},
 		Public: func(r *http.Request) bool {
-			return isPublic(r) || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
+			return isPublic(r) || r.URL.Path == "/metrics" || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
 		},
 		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query"},
 		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
@@ -189,6 +200,18 @@ func (m *Main) Run(ctx context.Context) error {
 		AccountID:   c.AccountID,
 		Endpoint:    m.Gateway.URL(),
 		RetryDelays: []time.Duration{c.AsyncRetryDelay, 2 * c.AsyncRetryDelay},
+		OnResult:    m.Lambda.OnResult,
+		OnAsync: func(event, fn, qualifier string, age time.Duration) {
+			now := time.Now()
+			switch event {
+			case "received":
+				m.Lambda.AsyncEventReceived(fn, qualifier, now)
+			case "age":
+				m.Lambda.AsyncEventAge(fn, qualifier, age, now)
+			case "dropped":
+				m.Lambda.AsyncEventDropped(fn, qualifier, now)
+			}
+		},
 		RoleCredentials: func(ctx context.Context, fn *gofaas.Function) (*gofaas.Session, error) {
 			s, err := m.STS.AssumeRoleForService(ctx, fn.Role, fn.Name, lambdaService, executionSession)
 			if err != nil {
@@ -219,16 +242,21 @@ func (m *Main) Run(ctx context.Context) error {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	}
+	mux.Handle("GET /metrics", m.Prometheus.Handler())
+	cw := &cloudwatchapi.Handler{Metrics: m.Metrics, Authorizer: m.Authorizer}
+	m.Gateway.ErrorWriters = map[string]func(http.ResponseWriter, *http.Request, *awsproto.APIError){"monitoring": cloudwatchapi.WriteError}
 	m.Gateway.Services = map[string]http.Handler{
-		"lambda": mux,
+		"monitoring": m.Prometheus.Instrument("monitoring", nil, cw),
+		"lambda":     m.Prometheus.Instrument("lambda", lambdaOperation, mux),
 		// Every IAM change may change a decision: the authorizer's cache of
 		// policy sets starts over after each IAM request.
 		"iam": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			iam.ServeHTTP(w, r)
 			m.Authorizer.Invalidate()
 		}),
-		"sts": m.STS,
+		"sts": m.Prometheus.Instrument("sts", nil, m.STS),
 	}
+	m.Gateway.Services["iam"] = m.Prometheus.Instrument("iam", nil, m.Gateway.Services["iam"])
 	go m.maintain()
 	m.Gateway.Fallback = mux
 
@@ -274,6 +302,9 @@ func (m *Main) Close() error {
 		}
 		if m.Logs != nil {
 			m.Logs.Close()
+		}
+		if m.Metrics != nil {
+			keep(m.Metrics.Close())
 		}
 		if m.cgroups != nil {
 			// Environments exit asynchronously after the kill.
@@ -365,16 +396,41 @@ func (m *Main) lambdaCanAssume(ctx context.Context, roleARN string) error {
 // maintain runs periodic housekeeping until Close: expired STS sessions
 // are deleted.
 func (m *Main) maintain() {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
+	sample := time.NewTicker(time.Second)
+	defer sample.Stop()
+	hourly := time.NewTicker(5 * time.Minute)
+	defer hourly.Stop()
 	for {
 		select {
 		case <-m.stop:
 			return
-		case now := <-t.C:
+		case now := <-sample.C:
+			// ConcurrentExecutions and UnreservedConcurrentExecutions.
+			st := m.Pool.Stats()
+			perFn := m.Pool.InFlightByFunction()
+			m.Lambda.SampleConcurrency(perFn, st.Unreserved, st.InFlight, now)
+			m.Prometheus.SetConcurrency(perFn)
+		case now := <-hourly.C:
 			if _, err := m.Identity.DeleteExpiredSessions(context.Background(), now); err != nil {
 				slog.Error("delete expired sessions", "err", err)
 			}
+			if err := m.Metrics.Rollup(context.Background(), now); err != nil {
+				slog.Error("roll up metrics", "err", err)
+			}
 		}
 	}
+}
+
+// lambdaOperation names a Lambda API request's operation for Prometheus:
+// its method and path with the names in it replaced by placeholders, so
+// label values stay bounded ("POST /2015-03-31/functions/{}/invocations").
+func lambdaOperation(r *http.Request) string {
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	for i := 1; i < len(segs); i++ {
+		switch segs[i-1] {
+		case "functions", "aliases", "policy", "code":
+			segs[i] = "{}"
+		}
+	}
+	return r.Method + " /" + strings.Join(segs, "/")
 }

@@ -49,6 +49,9 @@ type Server struct {
 	// Protocols maps a signing name to its wire protocol ("rest-json",
 	// "json", "query"), for rendering authentication errors.
 	Protocols map[string]string
+	// ErrorWriters render errors for services whose protocol depends on the
+	// request (CloudWatch speaks CBOR, JSON and query), by signing name.
+	ErrorWriters map[string]func(w http.ResponseWriter, r *http.Request, e *awsproto.APIError)
 	// QueryError renders an error of a query-protocol service (given its
 	// signing name, for the XML namespace); nil falls back to rest-json.
 	QueryError func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string)
@@ -236,6 +239,10 @@ func (s *Server) writeAuthError(w http.ResponseWriter, r *http.Request, info *go
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *gofaas.RequestInfo, e *awsproto.APIError) {
+	if ew, ok := s.ErrorWriters[info.Service]; ok {
+		ew(w, r, e)
+		return
+	}
 	switch s.protocol(info, r) {
 	case "json":
 		awsproto.WriteJSONError(w, e)

@@ -68,7 +68,7 @@ func (iv *Invoker) deliver(ev *gofaas.AsyncEvent) {
 	fn, err := iv.Functions.Resolve(ctx, ev.FunctionName, ev.Qualifier)
 	if gofaas.ErrorCode(err) == gofaas.ENOTFOUND {
 		slog.Info("async event dropped: function gone", "function", ev.FunctionName, "request", ev.ID)
-		iv.done(ev)
+		iv.drop(ev)
 		return
 	} else if err != nil {
 		iv.retry(ev, ev.Attempts, iv.ThrottleRetry)
@@ -86,10 +86,13 @@ func (iv *Invoker) deliver(ev *gofaas.AsyncEvent) {
 	age := iv.Now().Sub(ev.Received)
 	if age > maxAge {
 		slog.Info("async event dropped: too old", "function", ev.FunctionName, "request", ev.ID, "age", age)
-		iv.done(ev)
+		iv.drop(ev)
 		return
 	}
-	out, err := iv.run(fn, iv.Region, ev.Payload, ev.ID, "", false, true)
+	if iv.OnAsync != nil {
+		iv.OnAsync("age", ev.FunctionName, ev.Qualifier, age)
+	}
+	out, err := iv.run(fn, ev.Qualifier, iv.Region, ev.Payload, ev.ID, "", false, true)
 	switch {
 	case err != nil:
 		// Throttled or a platform failure: retried with backoff until the
@@ -105,7 +108,7 @@ func (iv *Invoker) deliver(ev *gofaas.AsyncEvent) {
 	case out.FunctionError != "":
 		if ev.Attempts >= maxRetries {
 			slog.Info("async event dropped: retries exhausted", "function", ev.FunctionName, "request", ev.ID, "attempts", ev.Attempts+1)
-			iv.done(ev)
+			iv.drop(ev)
 			return
 		}
 		delay := iv.RetryDelays[len(iv.RetryDelays)-1]
@@ -116,6 +119,14 @@ func (iv *Invoker) deliver(ev *gofaas.AsyncEvent) {
 	default:
 		iv.done(ev)
 	}
+}
+
+// drop gives up an event.
+func (iv *Invoker) drop(ev *gofaas.AsyncEvent) {
+	if iv.OnAsync != nil {
+		iv.OnAsync("dropped", ev.FunctionName, ev.Qualifier, 0)
+	}
+	iv.done(ev)
 }
 
 func (iv *Invoker) done(ev *gofaas.AsyncEvent) {

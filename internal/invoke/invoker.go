@@ -55,6 +55,10 @@ type Invoker struct {
 	PollInterval time.Duration
 	// OnResult, when set, is told about every finished invocation (metrics).
 	OnResult func(*Record)
+	// OnAsync, when set, is told about asynchronous events: "received" when
+	// one is accepted, "age" (with its age) at each delivery attempt, and
+	// "dropped" when one is given up.
+	OnAsync func(event, function, qualifier string, age time.Duration)
 	// RoleCredentials, when set, gives each new environment temporary
 	// credentials of the function's execution role (session name: the
 	// function's name). An environment is retired before they expire.
@@ -71,7 +75,9 @@ type Invoker struct {
 
 // Record describes one finished invocation, for metrics.
 type Record struct {
-	Function        string
+	Function string
+	// Qualifier is the version or alias the caller named, "" for none.
+	Qualifier       string
 	ExecutedVersion string
 	Duration        time.Duration
 	InitDuration    time.Duration // zero on a warm start
@@ -150,6 +156,9 @@ func (iv *Invoker) Invoke(ctx context.Context, in *gofaas.InvokeInput) (*gofaas.
 		if err := iv.Queue.Enqueue(ctx, ev); err != nil {
 			return nil, err
 		}
+		if iv.OnAsync != nil {
+			iv.OnAsync("received", fn.Name, ev.Qualifier, 0)
+		}
 		select {
 		case iv.wake <- struct{}{}:
 		default:
@@ -166,7 +175,7 @@ func (iv *Invoker) Invoke(ctx context.Context, in *gofaas.InvokeInput) (*gofaas.
 	if region == "" {
 		region = iv.Region
 	}
-	return iv.run(fn, region, in.Payload, reqID, in.ClientContext, in.LogType == "Tail", false)
+	return iv.run(fn, qualifierOf(in), region, in.Payload, reqID, in.ClientContext, in.LogType == "Tail", false)
 }
 
 // qualifierOf returns the qualifier the caller asked for, so that an
@@ -184,7 +193,7 @@ func tooLarge(limit int) error {
 }
 
 // run performs one synchronous invocation.
-func (iv *Invoker) run(fn *gofaas.Function, region string, payload []byte, reqID, clientContext string, tail, async bool) (*gofaas.InvokeOutput, error) {
+func (iv *Invoker) run(fn *gofaas.Function, qualifier, region string, payload []byte, reqID, clientContext string, tail, async bool) (*gofaas.InvokeOutput, error) {
 	key := pool.Key{Function: fn.Name, Version: fn.Version, Revision: fn.RevisionID}
 	reserved, err := iv.Functions.ReservedConcurrency(context.Background(), fn.Name)
 	if err != nil {
@@ -193,7 +202,7 @@ func (iv *Invoker) run(fn *gofaas.Function, region string, payload []byte, reqID
 	lease, err := iv.Pool.Acquire(key, reserved)
 	if err != nil {
 		if iv.OnResult != nil && gofaas.ErrorCode(err) == gofaas.ETHROTTLED {
-			iv.OnResult(&Record{Function: fn.Name, ExecutedVersion: fn.Version, Throttled: true, Async: async})
+			iv.OnResult(&Record{Function: fn.Name, Qualifier: qualifier, ExecutedVersion: fn.Version, Throttled: true, Async: async})
 		}
 		return nil, err
 	}
@@ -271,7 +280,7 @@ func (iv *Invoker) run(fn *gofaas.Function, region string, payload []byte, reqID
 	}
 	iv.Pool.Release(lease, e.env.Alive())
 	if iv.OnResult != nil {
-		r := &Record{Function: fn.Name, ExecutedVersion: fn.Version, Duration: dur, Error: out.FunctionError != "", Async: async}
+		r := &Record{Function: fn.Name, Qualifier: qualifier, ExecutedVersion: fn.Version, Duration: dur, Error: out.FunctionError != "", Async: async}
 		if !lease.Warm {
 			r.InitDuration = e.env.InitDuration
 		}

@@ -285,6 +285,20 @@ func (p *Pool[T]) InFlight(function string) int {
 	return 0
 }
 
+// InFlightByFunction returns the invocations in flight of every function
+// that has any.
+func (p *Pool[T]) InFlightByFunction() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := make(map[string]int, len(p.fns))
+	for name, f := range p.fns {
+		if f.inflight > 0 {
+			m[name] = f.inflight
+		}
+	}
+	return m
+}
+
 // Close stops the reaper and closes every idle environment.
 func (p *Pool[T]) Close() {
 	p.stopOnce.Do(func() { close(p.stop) })
