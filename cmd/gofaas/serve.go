@@ -25,6 +25,7 @@ import (
 	"github.com/gofaas/gofaas/internal/iamapi"
 	"github.com/gofaas/gofaas/internal/invoke"
 	"github.com/gofaas/gofaas/internal/lambdaapi"
+	"github.com/gofaas/gofaas/internal/logsapi"
 	"github.com/gofaas/gofaas/internal/metrics"
 	"github.com/gofaas/gofaas/internal/policy"
 	"github.com/gofaas/gofaas/internal/pool"
@@ -88,6 +89,7 @@ type Main struct {
 	Metrics     *metrics.Recorder
 	Prometheus  *metrics.Prometheus
 	Lambda      *metrics.Lambda
+	LogsAPI     *logsapi.Handler
 	STS         *stsapi.Handler
 	stop        chan struct{}
 	cgroups     *sandbox.Cgroups
@@ -177,7 +179,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Public: func(r *http.Request) bool {
 			return isPublic(r) || r.URL.Path == "/metrics" || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
 		},
-		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query"},
+		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query", "logs": "json"},
 		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
 			ns := "https://iam.amazonaws.com/doc/2010-05-08/"
 			if service == "sts" {
@@ -244,9 +246,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	mux.Handle("GET /metrics", m.Prometheus.Handler())
 	cw := &cloudwatchapi.Handler{Metrics: m.Metrics, Authorizer: m.Authorizer}
+	m.LogsAPI = &logsapi.Handler{Store: m.LogStore, Authorizer: m.Authorizer}
 	m.Gateway.ErrorWriters = map[string]func(http.ResponseWriter, *http.Request, *awsproto.APIError){"monitoring": cloudwatchapi.WriteError}
 	m.Gateway.Services = map[string]http.Handler{
 		"monitoring": m.Prometheus.Instrument("monitoring", nil, cw),
+		"logs":       m.Prometheus.Instrument("logs", nil, m.LogsAPI),
 		"lambda":     m.Prometheus.Instrument("lambda", lambdaOperation, mux),
 		// Every IAM change may change a decision: the authorizer's cache of
 		// policy sets starts over after each IAM request.
@@ -416,6 +420,9 @@ func (m *Main) maintain() {
 			}
 			if err := m.Metrics.Rollup(context.Background(), now); err != nil {
 				slog.Error("roll up metrics", "err", err)
+			}
+			if _, err := m.LogStore.EnforceRetention(context.Background(), now); err != nil {
+				slog.Error("enforce log retention", "err", err)
 			}
 		}
 	}

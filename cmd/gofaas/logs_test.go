@@ -1,0 +1,55 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/gofaas/gofaas/internal/testfn"
+)
+
+// TestFunctionLogs: a function's output and Lambda's START/END/REPORT lines
+// are read back through the CloudWatch Logs API, as `aws logs tail` does.
+func TestFunctionLogs(t *testing.T) {
+	m := testServer(t)
+	c := lambdaClient(t, m, "us-east-1")
+	ctx := testContext(t)
+	createFunction(t, c, "logged", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	res := invokeFn(t, c, "logged", map[string]any{"op": "print", "lines": 3})
+	id := requestID(t, res.ResultMetadata)
+	invokeFn(t, c, "logged", map[string]any{"op": "error", "message": "ERROR boom"})
+	m.Logs.Flush()
+
+	logs := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+	groups, err := logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/")})
+	if err != nil || len(groups.LogGroups) != 1 || aws.ToString(groups.LogGroups[0].LogGroupName) != "/aws/lambda/logged" {
+		t.Fatalf("DescribeLogGroups = %+v, %v", groups, err)
+	}
+	streams, err := logs.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/aws/lambda/logged")})
+	if err != nil || len(streams.LogStreams) != 1 || !strings.Contains(aws.ToString(streams.LogStreams[0].LogStreamName), "/[$LATEST]") {
+		t.Fatalf("DescribeLogStreams = %+v, %v", streams, err)
+	}
+	out, err := logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/logged"),
+		StartTime: aws.Int64(time.Now().Add(-10 * time.Minute).UnixMilli())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, e := range out.Events {
+		all = append(all, aws.ToString(e.Message))
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{"START RequestId: " + id + " Version: $LATEST", "END RequestId: " + id, "REPORT RequestId: " + id, "Init Duration: "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("logs lack %q:\n%s", want, text)
+		}
+	}
+	filtered, err := logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/logged"), FilterPattern: aws.String("REPORT")})
+	if err != nil || len(filtered.Events) != 2 {
+		t.Errorf("filter REPORT: %d events (%v), want 2", len(filtered.Events), err)
+	}
+}
