@@ -78,3 +78,31 @@ func benchServer(b *testing.B) *Main {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkInvokeLogLines compares a silent warm invocation with one whose
+// function prints 1,000 lines (500 to stdout, 500 to stderr).
+func BenchmarkInvokeLogLines(b *testing.B) {
+	m := benchServer(b)
+	c := lambdaClient(nil, m, "us-east-1")
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("printer"), Runtime: types.RuntimeProvidedal2023,
+		Role: aws.String(testRole), Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: testfn.Build(b, "behave", "bootstrap")}}); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name    string
+		payload string
+	}{{"silent", `{"op":"echo"}`}, {"1000lines", `{"op":"print","lines":500}`}} {
+		b.Run(bc.name, func(b *testing.B) {
+			in := &lambda.InvokeInput{FunctionName: aws.String("printer"), Payload: []byte(bc.payload)}
+			if _, err := c.Invoke(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := c.Invoke(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -53,3 +53,34 @@ func TestFunctionLogs(t *testing.T) {
 		t.Errorf("filter REPORT: %d events (%v), want 2", len(filtered.Events), err)
 	}
 }
+
+// TestNoLogLineLost: 1,000 lines printed by one invocation are all stored,
+// between its START and END.
+func TestNoLogLineLost(t *testing.T) {
+	m := testServer(t)
+	c := lambdaClient(t, m, "us-east-1")
+	createFunction(t, c, "chatty", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	for i := 0; i < 3; i++ {
+		invokeFn(t, c, "chatty", map[string]any{"op": "print", "lines": 500})
+	}
+	m.Logs.Flush()
+	msgs := logEvents(t, m, "/aws/lambda/chatty")
+	inside, starts := 0, 0
+	open := false
+	for _, msg := range msgs {
+		switch {
+		case strings.HasPrefix(msg, "START RequestId: "):
+			open, starts = true, starts+1
+		case strings.HasPrefix(msg, "END RequestId: "):
+			open = false
+		case strings.HasPrefix(msg, "REPORT ") || strings.HasPrefix(msg, "behave:"):
+		default:
+			if open {
+				inside++
+			}
+		}
+	}
+	if starts != 3 || inside != 3000 {
+		t.Errorf("%d invocations with %d lines between START and END, want 3 with 3000 (of %d events)", starts, inside, len(msgs))
+	}
+}
