@@ -2,10 +2,11 @@
 # run.sh: build gofaas, start it on a free loopback port with a fresh data
 # directory, and drive it with the real aws CLI:
 #
-#   1. walkthrough.sh and iam.sh with aws CLI v1 (the first aws on PATH,
-#      pyenv's);
-#   2. walkthrough.sh and iam.sh with aws CLI v2 at /usr/bin/aws, if
-#      installed (apt-get install -y awscli);
+#   1. walkthrough.sh, iam.sh and observability.sh with aws CLI v1 (the
+#      first aws on PATH, pyenv's; it has no `aws logs tail`, which
+#      observability.sh skips);
+#   2. walkthrough.sh, iam.sh and observability.sh with aws CLI v2 at
+#      /usr/bin/aws, if installed (apt-get install -y awscli);
 #   3. a restart: a function, a version and an alias, then kill -9 and a new
 #      server on the same data directory, which must still have them.
 #
@@ -106,7 +107,7 @@ export E2E_ROOT_ACCESS_KEY_ID E2E_ROOT_SECRET_ACCESS_KEY
 check_match "root key from gofaas credentials" "$E2E_ROOT_ACCESS_KEY_ID" '^AKIA[A-Z0-9]{16}$'
 
 for cli in "${clis[@]}"; do
-	for script in walkthrough iam; do
+	for script in walkthrough iam observability; do
 		echo
 		echo "######## $script with $cli ($("$cli" --version 2>&1))"
 		if AWS_CLI="$cli" timeout 900 "$here/$script.sh"; then
