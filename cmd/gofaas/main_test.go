@@ -27,7 +27,12 @@ import (
 // port, with its data in a temporary directory.
 func testServer(t *testing.T, opts ...func(*Config)) *Main {
 	t.Helper()
-	m := NewMain()
+	return testServerMain(t, NewMain(), opts...)
+}
+
+// testServerMain starts m as testServer does.
+func testServerMain(t *testing.T, m *Main, opts ...func(*Config)) *Main {
+	t.Helper()
 	m.Out = io.Discard
 	m.Config.Listen = "127.0.0.1:0"
 	m.Config.DataDir = t.TempDir()

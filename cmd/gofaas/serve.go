@@ -20,6 +20,7 @@ import (
 	"github.com/gofaas/gofaas/internal/awsproto"
 	"github.com/gofaas/gofaas/internal/cloudwatchapi"
 	"github.com/gofaas/gofaas/internal/codestore"
+	"github.com/gofaas/gofaas/internal/eventsapi"
 	"github.com/gofaas/gofaas/internal/functions"
 	"github.com/gofaas/gofaas/internal/gateway"
 	"github.com/gofaas/gofaas/internal/iamapi"
@@ -30,6 +31,7 @@ import (
 	"github.com/gofaas/gofaas/internal/policy"
 	"github.com/gofaas/gofaas/internal/pool"
 	"github.com/gofaas/gofaas/internal/rootkey"
+	"github.com/gofaas/gofaas/internal/rules"
 	"github.com/gofaas/gofaas/internal/sandbox"
 	"github.com/gofaas/gofaas/internal/sigv4"
 	"github.com/gofaas/gofaas/internal/sqlite"
@@ -72,6 +74,8 @@ type Main struct {
 	Config Config
 	// Out receives the start-up banner; os.Stderr by default.
 	Out io.Writer
+	// RulesClock, when set, is the scheduler's clock (tests).
+	RulesClock rules.Clock
 
 	DB        *sqlite.DB
 	Code      *codestore.Store
@@ -90,6 +94,7 @@ type Main struct {
 	Prometheus  *metrics.Prometheus
 	Lambda      *metrics.Lambda
 	LogsAPI     *logsapi.Handler
+	Rules       *rules.Runner
 	STS         *stsapi.Handler
 	stop        chan struct{}
 	cgroups     *sandbox.Cgroups
@@ -179,7 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Public: func(r *http.Request) bool {
 			return isPublic(r) || r.URL.Path == "/metrics" || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
 		},
-		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query", "logs": "json"},
+		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query", "logs": "json", "events": "json"},
 		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
 			ns := "https://iam.amazonaws.com/doc/2010-05-08/"
 			if service == "sts" {
@@ -247,10 +252,16 @@ func (m *Main) Run(ctx context.Context) error {
 	mux.Handle("GET /metrics", m.Prometheus.Handler())
 	cw := &cloudwatchapi.Handler{Metrics: m.Metrics, Authorizer: m.Authorizer}
 	m.LogsAPI = &logsapi.Handler{Store: m.LogStore, Authorizer: m.Authorizer}
+	m.Rules = &rules.Runner{Store: sqlite.NewRuleStore(m.DB), Region: c.Region, AccountID: c.AccountID, Invoke: m.invokeTarget, Clock: m.RulesClock}
+	if err := m.Rules.Open(); err != nil {
+		return fmt.Errorf("start the rule scheduler: %w", err)
+	}
+	events := &eventsapi.Handler{Store: m.Rules.Store, Scheduler: m.Rules, Authorizer: m.Authorizer, Region: c.Region, AccountID: c.AccountID}
 	m.Gateway.ErrorWriters = map[string]func(http.ResponseWriter, *http.Request, *awsproto.APIError){"monitoring": cloudwatchapi.WriteError}
 	m.Gateway.Services = map[string]http.Handler{
 		"monitoring": m.Prometheus.Instrument("monitoring", nil, cw),
 		"logs":       m.Prometheus.Instrument("logs", nil, m.LogsAPI),
+		"events":     m.Prometheus.Instrument("events", nil, events),
 		"lambda":     m.Prometheus.Instrument("lambda", lambdaOperation, mux),
 		// Every IAM change may change a decision: the authorizer's cache of
 		// policy sets starts over after each IAM request.
@@ -297,6 +308,9 @@ func (m *Main) Close() error {
 		}
 		if m.Gateway != nil {
 			keep(m.Gateway.Close())
+		}
+		if m.Rules != nil {
+			keep(m.Rules.Close())
 		}
 		if m.Invoker != nil {
 			keep(m.Invoker.Close())
@@ -440,4 +454,31 @@ func lambdaOperation(r *http.Request) string {
 		}
 	}
 	return r.Method + " /" + strings.Join(segs, "/")
+}
+
+// eventsPrincipal is EventBridge invoking a target.
+var eventsPrincipal = &gofaas.Principal{Type: "Service", ARN: "events.amazonaws.com", Name: "events.amazonaws.com"}
+
+// invokeTarget delivers a rule's event to a Lambda target as EventBridge
+// does: asynchronously, and only if the function's resource policy allows
+// events.amazonaws.com for this rule (aws:SourceArn).
+func (m *Main) invokeTarget(ctx context.Context, t *gofaas.Target, r *gofaas.Rule, event []byte) error {
+	ref, ok := functions.ParseFunctionName(t.Arn)
+	if !ok {
+		return gofaas.Errorf(gofaas.EINVALID, "Target %s is not a Lambda function", t.Arn)
+	}
+	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
+	err := m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{
+		Principal:      eventsPrincipal,
+		Action:         "lambda:InvokeFunction",
+		Resource:       functions.ARN(ctx, ref.Name, ref.Qualifier),
+		ResourcePolicy: m.Functions.PolicyDocument(ctx, ref.Name, ref.Qualifier),
+		Context:        map[string][]string{"aws:SourceArn": {r.Arn}, "aws:SourceAccount": {m.Config.AccountID}},
+	})
+	if err != nil {
+		slog.Info("rule target not invoked", "rule", r.Arn, "target", t.Arn, "reason", gofaas.ErrorMessage(err))
+		return err
+	}
+	_, err = m.Invoker.Invoke(ctx, &gofaas.InvokeInput{FunctionName: t.Arn, InvocationType: gofaas.InvocationEvent, Payload: event})
+	return err
 }

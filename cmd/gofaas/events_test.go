@@ -1,0 +1,105 @@
+package main
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/gofaas/gofaas/internal/rules"
+	"github.com/gofaas/gofaas/internal/schedule"
+	"github.com/gofaas/gofaas/internal/testfn"
+)
+
+// offsetClock is the real clock shifted by an offset the test moves, so a
+// schedule's next occurrence can be brought to "in 300 ms".
+type offsetClock struct{ off atomic.Int64 }
+
+func (c *offsetClock) Now() time.Time { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *offsetClock) NewTimer(d time.Duration) rules.Timer {
+	return rules.RealClock{}.NewTimer(d)
+}
+
+// TestScheduledRule is the blog's "Lambda cron": a rule with
+// cron(16 * ? * MON-FRI *) invokes the function at its next occurrence,
+// once the function's policy lets events.amazonaws.com invoke it.
+func TestScheduledRule(t *testing.T) {
+	clock := &offsetClock{}
+	m := NewMain()
+	m.RulesClock = clock
+	m = testServerMain(t, m)
+	c := lambdaClient(t, m, "us-east-1")
+	ctx := testContext(t)
+	fn := createFunction(t, c, "cronfn", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	eb := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+
+	// An invalid expression is refused as AWS does.
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("bad"), ScheduleExpression: aws.String("cron(0 12 * * MON *)")}); err == nil ||
+		!strings.Contains(err.Error(), "Parameter ScheduleExpression is not valid.") {
+		t.Errorf("invalid cron: %v", err)
+	}
+	rule, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("examplecron"), ScheduleExpression: aws.String("cron(16 * ? * MON-FRI *)")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("examplecron"),
+		Targets: []ebtypes.Target{{Id: aws.String("1"), Arn: fn.FunctionArn}}}); err != nil {
+		t.Fatal(err)
+	}
+	sched, err := schedule.Parse("cron(16 * ? * MON-FRI *)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fire := func() time.Time {
+		next := sched.Next(clock.Now())
+		clock.off.Add(int64(next.Sub(clock.Now()) - 300*time.Millisecond))
+		m.Rules.Changed()
+		return next
+	}
+
+	// Without a resource policy allowing EventBridge, nothing is invoked.
+	fire()
+	time.Sleep(time.Second)
+	m.Logs.Flush()
+	if n := len(logEvents(t, m, "/aws/lambda/cronfn")); n != 0 {
+		t.Fatalf("the function ran without a policy allowing events.amazonaws.com (%d log events)", n)
+	}
+
+	if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("cronfn"), StatementId: aws.String("examplecron"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("events.amazonaws.com"), SourceArn: rule.RuleArn}); err != nil {
+		t.Fatal(err)
+	}
+	fire()
+	waitFor(t, 10*time.Second, "the scheduled invocation", func() bool {
+		m.Logs.Flush()
+		for _, e := range logEvents(t, m, "/aws/lambda/cronfn") {
+			if strings.HasPrefix(e, "START RequestId: ") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// Disabled: the next occurrence does not fire.
+	if _, err := eb.DisableRule(ctx, &eventbridge.DisableRuleInput{Name: aws.String("examplecron")}); err != nil {
+		t.Fatal(err)
+	}
+	fire()
+	time.Sleep(time.Second)
+	m.Logs.Flush()
+	starts := 0
+	for _, e := range logEvents(t, m, "/aws/lambda/cronfn") {
+		if strings.HasPrefix(e, "START RequestId: ") {
+			starts++
+		}
+	}
+	if starts != 1 {
+		t.Errorf("%d invocations, want 1 (the disabled rule fired)", starts)
+	}
+}
