@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -101,5 +103,78 @@ func TestScheduledRule(t *testing.T) {
 	}
 	if starts != 1 {
 		t.Errorf("%d invocations, want 1 (the disabled rule fired)", starts)
+	}
+
+	// AWS/Events metrics: two firings, the first refused by the policy.
+	cw := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+	for name, want := range map[string]float64{"Invocations": 2, "FailedInvocations": 1, "TriggeredRules": 2} {
+		out, err := cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/Events"), MetricName: aws.String(name),
+			Dimensions: []cwtypes.Dimension{{Name: aws.String("RuleName"), Value: aws.String("examplecron")}},
+			StartTime:  aws.Time(time.Now().Add(-time.Hour)), EndTime: aws.Time(time.Now().Add(time.Hour)), Period: aws.Int32(7200),
+			Statistics: []cwtypes.Statistic{cwtypes.StatisticSum}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for _, d := range out.Datapoints {
+			sum += aws.ToFloat64(d.Sum)
+		}
+		if sum != want {
+			t.Errorf("AWS/Events %s = %v, want %v", name, sum, want)
+		}
+	}
+}
+
+// TestPutEventsFanOut: an event reaches every rule whose pattern matches,
+// and only those.
+func TestPutEventsFanOut(t *testing.T) {
+	m := testServer(t)
+	c := lambdaClient(t, m, "us-east-1")
+	ctx := testContext(t)
+	fn := createFunction(t, c, "orders", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	eb := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+	for _, r := range []struct{ name, pattern string }{
+		{"big-orders", `{"source":["my.app"],"detail-type":["order"],"detail":{"total":[{"numeric":[">",100]}]}}`},
+		{"other-app", `{"source":["other.app"]}`},
+	} {
+		out, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.name), EventPattern: aws.String(r.pattern)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("orders"), StatementId: aws.String(r.name),
+			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("events.amazonaws.com"), SourceArn: out.RuleArn}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(r.name), Targets: []ebtypes.Target{{Id: aws.String("fn"), Arn: fn.FunctionArn}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("my.app"), DetailType: aws.String("order"), Detail: aws.String(`{"total":120}`)},
+		{Source: aws.String("my.app"), DetailType: aws.String("order"), Detail: aws.String(`{"total":80}`)},
+		{Source: aws.String("my.app"), DetailType: aws.String("order"), Detail: aws.String(`not json`)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.FailedEntryCount != 1 || out.Entries[2].ErrorCode == nil || out.Entries[0].EventId == nil {
+		t.Errorf("PutEvents: %d failed, entries %+v", out.FailedEntryCount, out.Entries)
+	}
+	count := func() int {
+		m.Logs.Flush()
+		n := 0
+		for _, e := range logEvents(t, m, "/aws/lambda/orders") {
+			if strings.HasPrefix(e, "START RequestId: ") {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 10*time.Second, "the matching event's invocation", func() bool { return count() >= 1 })
+	time.Sleep(500 * time.Millisecond)
+	if n := count(); n != 1 {
+		t.Errorf("%d invocations, want 1 (only total 120 matches big-orders)", n)
 	}
 }

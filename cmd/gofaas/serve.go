@@ -253,6 +253,20 @@ func (m *Main) Run(ctx context.Context) error {
 	cw := &cloudwatchapi.Handler{Metrics: m.Metrics, Authorizer: m.Authorizer}
 	m.LogsAPI = &logsapi.Handler{Store: m.LogStore, Authorizer: m.Authorizer}
 	m.Rules = &rules.Runner{Store: sqlite.NewRuleStore(m.DB), Region: c.Region, AccountID: c.AccountID, Invoke: m.invokeTarget, Clock: m.RulesClock}
+	m.Rules.OnTrigger = func(rule *gofaas.Rule) {
+		dims := []gofaas.Dimension{{Name: "RuleName", Value: rule.Name}}
+		now := time.Now()
+		m.Metrics.Record("AWS/Events", "TriggeredRules", dims, 1, "Count", now)
+		m.Metrics.Record("AWS/Events", "MatchedEvents", dims, 1, "Count", now)
+	}
+	m.Rules.OnInvoke = func(rule *gofaas.Rule, t *gofaas.Target, err error) {
+		dims := []gofaas.Dimension{{Name: "RuleName", Value: rule.Name}}
+		now := time.Now()
+		m.Metrics.Record("AWS/Events", "Invocations", dims, 1, "Count", now)
+		if err != nil {
+			m.Metrics.Record("AWS/Events", "FailedInvocations", dims, 1, "Count", now)
+		}
+	}
 	if err := m.Rules.Open(); err != nil {
 		return fmt.Errorf("start the rule scheduler: %w", err)
 	}

@@ -45,6 +45,9 @@ type Runner struct {
 	// OnInvoke, when set, is told about each target invocation and its
 	// result (metrics: Invocations, FailedInvocations).
 	OnInvoke func(rule *gofaas.Rule, target *gofaas.Target, err error)
+	// OnTrigger, when set, is told each time a rule runs: a scheduled
+	// occurrence fired, or an event matched its pattern.
+	OnTrigger func(rule *gofaas.Rule)
 
 	changed  chan struct{}
 	stop     chan struct{}
@@ -259,6 +262,9 @@ func (r *Runner) scheduledEvent(rule *gofaas.Rule, scheduled time.Time) []byte {
 
 // deliver invokes each target of rule with event, asynchronously.
 func (r *Runner) deliver(ctx context.Context, rule *gofaas.Rule, event []byte) {
+	if r.OnTrigger != nil {
+		r.OnTrigger(rule)
+	}
 	targets, err := r.Store.ListTargets(ctx, rule.EventBusName, rule.Name)
 	if err != nil {
 		slog.Error("list targets", "rule", rule.Arn, "err", err)
