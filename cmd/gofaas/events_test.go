@@ -12,7 +12,10 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/gofaas/gofaas/internal/rules"
 	"github.com/gofaas/gofaas/internal/schedule"
 	"github.com/gofaas/gofaas/internal/testfn"
@@ -176,5 +179,56 @@ func TestPutEventsFanOut(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if n := count(); n != 1 {
 		t.Errorf("%d invocations, want 1 (only total 120 matches big-orders)", n)
+	}
+}
+
+// TestSchedulerAt is the issue's `aws scheduler create-schedule` with
+// at(2026-12-01T09:00:00) in Europe/Paris: it invokes the target once, at
+// 08:00Z, as its role.
+func TestSchedulerAt(t *testing.T) {
+	clock := &offsetClock{}
+	m := NewMain()
+	m.RulesClock = clock
+	m = testServerMain(t, m)
+	c := lambdaClient(t, m, "us-east-1")
+	ctx := testContext(t)
+	fn := createFunction(t, c, "oncefn", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	ic := iamClientURL(m.URL())
+	role, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("scheduler-invoke"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("scheduler-invoke"), PolicyName: aws.String("invoke"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	sc := scheduler.New(scheduler.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("once"),
+		ScheduleExpression: aws.String("at(2026-12-01T09:00:00)"), ScheduleExpressionTimezone: aws.String("Europe/Paris"),
+		FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
+		Target:             &schedtypes.Target{Arn: fn.FunctionArn, RoleArn: role.Role.Arn}}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	clock.off.Store(int64(at.Add(-300 * time.Millisecond).Sub(time.Now())))
+	m.Schedules.Changed()
+	count := func() int {
+		m.Logs.Flush()
+		n := 0
+		for _, e := range logEvents(t, m, "/aws/lambda/oncefn") {
+			if strings.HasPrefix(e, "START RequestId: ") {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 10*time.Second, "the at() schedule's invocation", func() bool { return count() == 1 })
+	clock.off.Add(int64(2 * time.Hour))
+	m.Schedules.Changed()
+	time.Sleep(500 * time.Millisecond)
+	if n := count(); n != 1 {
+		t.Errorf("%d invocations, want exactly 1", n)
 	}
 }

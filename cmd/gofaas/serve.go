@@ -33,6 +33,7 @@ import (
 	"github.com/gofaas/gofaas/internal/rootkey"
 	"github.com/gofaas/gofaas/internal/rules"
 	"github.com/gofaas/gofaas/internal/sandbox"
+	"github.com/gofaas/gofaas/internal/schedulerapi"
 	"github.com/gofaas/gofaas/internal/sigv4"
 	"github.com/gofaas/gofaas/internal/sqlite"
 	"github.com/gofaas/gofaas/internal/stsapi"
@@ -95,6 +96,7 @@ type Main struct {
 	Lambda      *metrics.Lambda
 	LogsAPI     *logsapi.Handler
 	Rules       *rules.Runner
+	Schedules   *schedulerapi.Runner
 	STS         *stsapi.Handler
 	stop        chan struct{}
 	cgroups     *sandbox.Cgroups
@@ -184,7 +186,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Public: func(r *http.Request) bool {
 			return isPublic(r) || r.URL.Path == "/metrics" || c.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/")
 		},
-		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query", "logs": "json", "events": "json"},
+		Protocols: map[string]string{"lambda": "rest-json", "iam": "query", "sts": "query", "logs": "json", "events": "json", "scheduler": "rest-json"},
 		QueryError: func(w http.ResponseWriter, service string, e *awsproto.APIError, requestID string) {
 			ns := "https://iam.amazonaws.com/doc/2010-05-08/"
 			if service == "sts" {
@@ -270,12 +272,19 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Rules.Open(); err != nil {
 		return fmt.Errorf("start the rule scheduler: %w", err)
 	}
+	schedStore := sqlite.NewScheduleStore(m.DB)
+	m.Schedules = &schedulerapi.Runner{Store: schedStore, Invoke: m.invokeSchedule, Clock: m.RulesClock}
+	if err := m.Schedules.Open(); err != nil {
+		return fmt.Errorf("start the schedule runner: %w", err)
+	}
+	sched := &schedulerapi.Handler{Store: schedStore, Runner: m.Schedules, Authorizer: m.Authorizer, Region: c.Region, AccountID: c.AccountID}
 	events := &eventsapi.Handler{Store: m.Rules.Store, Scheduler: m.Rules, Authorizer: m.Authorizer, Region: c.Region, AccountID: c.AccountID}
 	m.Gateway.ErrorWriters = map[string]func(http.ResponseWriter, *http.Request, *awsproto.APIError){"monitoring": cloudwatchapi.WriteError}
 	m.Gateway.Services = map[string]http.Handler{
 		"monitoring": m.Prometheus.Instrument("monitoring", nil, cw),
 		"logs":       m.Prometheus.Instrument("logs", nil, m.LogsAPI),
 		"events":     m.Prometheus.Instrument("events", nil, events),
+		"scheduler":  m.Prometheus.Instrument("scheduler", nil, sched),
 		"lambda":     m.Prometheus.Instrument("lambda", lambdaOperation, mux),
 		// Every IAM change may change a decision: the authorizer's cache of
 		// policy sets starts over after each IAM request.
@@ -325,6 +334,9 @@ func (m *Main) Close() error {
 		}
 		if m.Rules != nil {
 			keep(m.Rules.Close())
+		}
+		if m.Schedules != nil {
+			keep(m.Schedules.Close())
 		}
 		if m.Invoker != nil {
 			keep(m.Invoker.Close())
@@ -494,5 +506,42 @@ func (m *Main) invokeTarget(ctx context.Context, t *gofaas.Target, r *gofaas.Rul
 		return err
 	}
 	_, err = m.Invoker.Invoke(ctx, &gofaas.InvokeInput{FunctionName: t.Arn, InvocationType: gofaas.InvocationEvent, Payload: event})
+	return err
+}
+
+var schedulerPrincipal = &gofaas.Principal{Type: "Service", ARN: "scheduler.amazonaws.com", Name: "scheduler.amazonaws.com"}
+
+// invokeSchedule delivers a schedule's payload as EventBridge Scheduler
+// does: as the target's role, which must trust scheduler.amazonaws.com and
+// whose policies must allow lambda:InvokeFunction on the target.
+func (m *Main) invokeSchedule(ctx context.Context, s *gofaas.Schedule, payload []byte) error {
+	ref, ok := functions.ParseFunctionName(s.Target.Arn)
+	if !ok {
+		return gofaas.Errorf(gofaas.EINVALID, "Target %s is not a Lambda function", s.Target.Arn)
+	}
+	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
+	roleName := s.Target.RoleArn[strings.LastIndex(s.Target.RoleArn, "/")+1:]
+	role, err := m.Identity.GetRole(ctx, roleName)
+	if err != nil {
+		return err
+	}
+	trust, err := policy.Parse(role.AssumeRolePolicy, policy.ParseTrust)
+	if err != nil {
+		return err
+	}
+	if d := policy.EvaluateTrust(trust, schedulerPrincipal, "sts:AssumeRole",
+		map[string][]string{"aws:SourceArn": {s.Arn}, "aws:SourceAccount": {m.Config.AccountID}}); !d.Allowed {
+		err := gofaas.Errorf(gofaas.EUNAUTHORIZED, "Role %s does not trust scheduler.amazonaws.com", s.Target.RoleArn)
+		slog.Info("schedule target not invoked", "schedule", s.Arn, "reason", err.Message)
+		return err
+	}
+	as := &gofaas.Principal{Type: "AssumedRole", AccountID: m.Config.AccountID, Name: roleName, SessionName: "scheduler",
+		UserID: role.RoleID + ":scheduler", ARN: "arn:aws:sts::" + m.Config.AccountID + ":assumed-role/" + roleName + "/scheduler"}
+	if err := m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{Principal: as, Action: "lambda:InvokeFunction",
+		Resource: functions.ARN(ctx, ref.Name, ref.Qualifier)}); err != nil {
+		slog.Info("schedule target not invoked", "schedule", s.Arn, "reason", gofaas.ErrorMessage(err))
+		return err
+	}
+	_, err = m.Invoker.Invoke(ctx, &gofaas.InvokeInput{FunctionName: s.Target.Arn, InvocationType: gofaas.InvocationEvent, Payload: payload})
 	return err
 }
