@@ -81,6 +81,7 @@ func TestScheduledRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	fire()
+	due := time.Now().Add(300 * time.Millisecond) // the occurrence, in real time
 	waitFor(t, 10*time.Second, "the scheduled invocation", func() bool {
 		m.Logs.Flush()
 		for _, e := range logEvents(t, m, "/aws/lambda/cronfn") {
@@ -90,6 +91,12 @@ func TestScheduledRule(t *testing.T) {
 		}
 		return false
 	})
+
+	if streams, err := m.LogStore.LogStreams(ctx, "/aws/lambda/cronfn", "", "", 10); err == nil && len(streams) > 0 {
+		if evs, err := m.LogStore.GetLogEvents(ctx, "/aws/lambda/cronfn", streams[0].Name, time.Time{}, time.Time{}, 1); err == nil && len(evs) > 0 {
+			t.Logf("first log line %v after the scheduled instant (timer wake-up, async queue, cold start)", evs[0].Timestamp.Sub(due))
+		}
+	}
 
 	// Disabled: the next occurrence does not fire.
 	if _, err := eb.DisableRule(ctx, &eventbridge.DisableRuleInput{Name: aws.String("examplecron")}); err != nil {
