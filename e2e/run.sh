@@ -107,7 +107,7 @@ export E2E_ROOT_ACCESS_KEY_ID E2E_ROOT_SECRET_ACCESS_KEY
 check_match "root key from gofaas credentials" "$E2E_ROOT_ACCESS_KEY_ID" '^AKIA[A-Z0-9]{16}$'
 
 for cli in "${clis[@]}"; do
-	for script in walkthrough iam observability; do
+	for script in walkthrough iam observability events; do
 		echo
 		echo "######## $script with $cli ($("$cli" --version 2>&1))"
 		if AWS_CLI="$cli" timeout 900 "$here/$script.sh"; then

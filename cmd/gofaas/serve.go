@@ -493,7 +493,7 @@ func (m *Main) invokeTarget(ctx context.Context, t *gofaas.Target, r *gofaas.Rul
 	if !ok {
 		return gofaas.Errorf(gofaas.EINVALID, "Target %s is not a Lambda function", t.Arn)
 	}
-	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
+	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: targetRegion(t.Arn, m.Config.Region), AccountID: m.Config.AccountID})
 	err := m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{
 		Principal:      eventsPrincipal,
 		Action:         "lambda:InvokeFunction",
@@ -519,7 +519,7 @@ func (m *Main) invokeSchedule(ctx context.Context, s *gofaas.Schedule, payload [
 	if !ok {
 		return gofaas.Errorf(gofaas.EINVALID, "Target %s is not a Lambda function", s.Target.Arn)
 	}
-	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
+	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: targetRegion(s.Target.Arn, m.Config.Region), AccountID: m.Config.AccountID})
 	roleName := s.Target.RoleArn[strings.LastIndex(s.Target.RoleArn, "/")+1:]
 	role, err := m.Identity.GetRole(ctx, roleName)
 	if err != nil {
@@ -544,4 +544,13 @@ func (m *Main) invokeSchedule(ctx context.Context, s *gofaas.Schedule, payload [
 	}
 	_, err = m.Invoker.Invoke(ctx, &gofaas.InvokeInput{FunctionName: s.Target.Arn, InvocationType: gofaas.InvocationEvent, Payload: payload})
 	return err
+}
+
+// targetRegion is the region a target's ARN names (the function's ARN, and
+// the resource its policy was written for), or def for a plain name.
+func targetRegion(arn, def string) string {
+	if a, err := gofaas.ParseARN(arn); err == nil && a.Region != "" {
+		return a.Region
+	}
+	return def
 }
