@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/gofaas/gofaas/internal/testfn"
 )
 
@@ -82,5 +83,40 @@ func TestNoLogLineLost(t *testing.T) {
 	}
 	if starts != 3 || inside != 3000 {
 		t.Errorf("%d invocations with %d lines between START and END, want 3 with 3000 (of %d events)", starts, inside, len(msgs))
+	}
+}
+
+// TestDeletedLogGroup: a Lambda log group a user deleted comes back only
+// when the function's role may logs:CreateLogGroup, as on AWS.
+func TestDeletedLogGroup(t *testing.T) {
+	m := testServer(t)
+	c := lambdaClient(t, m, "us-east-1")
+	ctx := testContext(t)
+	createFunction(t, c, "lg", "provided.al2023", "bootstrap", testfn.Build(t, "behave", "bootstrap"))
+	logs := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Retryer: aws.NopRetryer{}})
+	exists := func() bool {
+		m.Logs.Flush()
+		out, err := logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/lg")})
+		return err == nil && len(out.LogGroups) == 1
+	}
+	invokeFn(t, c, "lg", map[string]any{"op": "echo"})
+	if !exists() {
+		t.Fatal("the log group was not created at the first invocation")
+	}
+	if _, err := logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String("/aws/lambda/lg")}); err != nil {
+		t.Fatal(err)
+	}
+	invokeFn(t, c, "lg", map[string]any{"op": "echo"})
+	if exists() {
+		t.Fatal("the deleted group came back although the role (lambda-all) lacks logs:CreateLogGroup")
+	}
+	if _, err := iamClientURL(m.URL()).AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("lambda-all"),
+		PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")}); err != nil {
+		t.Fatal(err)
+	}
+	invokeFn(t, c, "lg", map[string]any{"op": "echo"})
+	if !exists() {
+		t.Fatal("the group was not recreated once the role may create it")
 	}
 }

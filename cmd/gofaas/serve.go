@@ -99,6 +99,7 @@ type Main struct {
 	Schedules   *schedulerapi.Runner
 	STS         *stsapi.Handler
 	stop        chan struct{}
+	lambdaLogs  *lambdaLogSink
 	cgroups     *sandbox.Cgroups
 
 	closeOnce sync.Once
@@ -139,7 +140,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Prometheus = metrics.NewPrometheus()
 	m.Lambda = &metrics.Lambda{Recorder: m.Metrics, Prometheus: m.Prometheus}
 	m.LogStore = sqlite.NewLogStore(m.DB)
-	m.Logs = &invoke.LogBatcher{Sink: m.LogStore}
+	m.lambdaLogs = &lambdaLogSink{m: m, store: m.LogStore}
+	m.Logs = &invoke.LogBatcher{Sink: m.lambdaLogs}
 	m.Logs.Open()
 
 	limitsNote := ""
@@ -253,7 +255,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	mux.Handle("GET /metrics", m.Prometheus.Handler())
 	cw := &cloudwatchapi.Handler{Metrics: m.Metrics, Authorizer: m.Authorizer}
-	m.LogsAPI = &logsapi.Handler{Store: m.LogStore, Authorizer: m.Authorizer}
+	m.LogsAPI = &logsapi.Handler{Store: m.LogStore, Authorizer: m.Authorizer, OnDeleteLogGroup: m.lambdaLogs.deleted}
 	m.Rules = &rules.Runner{Store: sqlite.NewRuleStore(m.DB), Region: c.Region, AccountID: c.AccountID, Invoke: m.invokeTarget, Clock: m.RulesClock}
 	m.Rules.OnTrigger = func(rule *gofaas.Rule) {
 		dims := []gofaas.Dimension{{Name: "RuleName", Value: rule.Name}}
@@ -553,4 +555,83 @@ func targetRegion(arn, def string) string {
 		return a.Region
 	}
 	return def
+}
+
+// lambdaLogSink writes function logs, recreating a /aws/lambda/ log group
+// that a caller deleted only as AWS does: when the function's execution
+// role may logs:CreateLogGroup (AWS writes function logs with the role's
+// permissions; gofaas creates a group on first use regardless).
+type lambdaLogSink struct {
+	m     *Main
+	store gofaas.LogSink
+	mu    sync.Mutex
+	gone  map[string]bool // deleted by a caller since
+}
+
+func (s *lambdaLogSink) deleted(name string) {
+	if !strings.HasPrefix(name, "/aws/lambda/") {
+		return
+	}
+	s.mu.Lock()
+	if s.gone == nil {
+		s.gone = make(map[string]bool)
+	}
+	s.gone[name] = true
+	s.mu.Unlock()
+}
+
+// PutLogEvents implements gofaas.LogSink.
+func (s *lambdaLogSink) PutLogEvents(ctx context.Context, events []gofaas.LogEvent) error {
+	s.mu.Lock()
+	if len(s.gone) == 0 {
+		s.mu.Unlock()
+		return s.store.PutLogEvents(ctx, events)
+	}
+	gone := make(map[string]bool, len(s.gone))
+	for g := range s.gone {
+		gone[g] = true
+	}
+	s.mu.Unlock()
+	allowed := map[string]bool{}
+	kept := events[:0:0]
+	for _, e := range events {
+		if !gone[e.Group] {
+			kept = append(kept, e)
+			continue
+		}
+		ok, seen := allowed[e.Group]
+		if !seen {
+			ok = s.mayCreate(ctx, e.Group)
+			allowed[e.Group] = ok
+			if ok {
+				s.mu.Lock()
+				delete(s.gone, e.Group)
+				s.mu.Unlock()
+			}
+		}
+		if ok {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return s.store.PutLogEvents(ctx, kept)
+}
+
+// mayCreate reports whether the execution role of the function owning a
+// /aws/lambda/ group may create it.
+func (s *lambdaLogSink) mayCreate(ctx context.Context, group string) bool {
+	m := s.m
+	name := strings.TrimPrefix(group, "/aws/lambda/")
+	fn, err := m.Functions.Resolve(ctx, name, "")
+	if err != nil {
+		return false
+	}
+	roleName := fn.Role[strings.LastIndex(fn.Role, "/")+1:]
+	p := &gofaas.Principal{Type: "AssumedRole", AccountID: m.Config.AccountID, Name: roleName, SessionName: name,
+		ARN: "arn:aws:sts::" + m.Config.AccountID + ":assumed-role/" + roleName + "/" + name}
+	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
+	return m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{Principal: p, Action: "logs:CreateLogGroup",
+		Resource: "arn:aws:logs:" + m.Config.Region + ":" + m.Config.AccountID + ":log-group:" + group + ":*"}) == nil
 }

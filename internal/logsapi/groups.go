@@ -40,6 +40,9 @@ func (h *Handler) DeleteLogGroup(ctx context.Context, in *DeleteLogGroupInput) (
 	if err := h.Store.DeleteLogGroup(ctx, in.LogGroupName); err != nil {
 		return nil, err
 	}
+	if h.OnDeleteLogGroup != nil {
+		h.OnDeleteLogGroup(in.LogGroupName)
+	}
 	return &Empty{}, nil
 }
 

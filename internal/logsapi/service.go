@@ -45,6 +45,9 @@ type Handler struct {
 	// time it searches the same way; 0 means 50 ms, < 0 no bound.
 	ScanBudget int
 	ScanTime   time.Duration
+	// OnDeleteLogGroup, when set, is told about each log group a caller
+	// deleted (Lambda recreates its groups only under AWS's rule).
+	OnDeleteLogGroup func(name string)
 }
 
 // targetPrefix prefixes X-Amz-Target.
