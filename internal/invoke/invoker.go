@@ -152,7 +152,7 @@ func (iv *Invoker) Invoke(ctx context.Context, in *gofaas.InvokeInput) (*gofaas.
 		if len(in.Payload) > gofaas.MaxAsyncPayload {
 			return nil, tooLarge(gofaas.MaxAsyncPayload)
 		}
-		ev := &gofaas.AsyncEvent{ID: reqID, FunctionName: fn.Name, Qualifier: qualifierOf(in), Payload: in.Payload, Received: iv.Now()}
+		ev := &gofaas.AsyncEvent{ID: reqID, FunctionName: fn.Name, Qualifier: in.Qualifier, Payload: in.Payload, Received: iv.Now()}
 		if err := iv.Queue.Enqueue(ctx, ev); err != nil {
 			return nil, err
 		}
@@ -175,16 +175,7 @@ func (iv *Invoker) Invoke(ctx context.Context, in *gofaas.InvokeInput) (*gofaas.
 	if region == "" {
 		region = iv.Region
 	}
-	return iv.run(fn, qualifierOf(in), region, in.Payload, reqID, in.ClientContext, in.LogType == "Tail", false)
-}
-
-// qualifierOf returns the qualifier the caller asked for, so that an
-// asynchronous event routed through an alias is resolved at delivery.
-func qualifierOf(in *gofaas.InvokeInput) string {
-	if in.Qualifier != "" {
-		return in.Qualifier
-	}
-	return ""
+	return iv.run(fn, in.Qualifier, region, in.Payload, reqID, in.ClientContext, in.LogType == "Tail", false)
 }
 
 func tooLarge(limit int) error {
