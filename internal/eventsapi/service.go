@@ -9,14 +9,12 @@ package eventsapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofaas/gofaas"
+	"github.com/gofaas/gofaas/internal/awsproto"
 )
 
 // Scheduler is what the API tells about rule changes and events: the
@@ -60,85 +58,45 @@ const (
 	scopeEvents        // each bus PutEvents' entries name
 )
 
-type operation struct {
-	scope int
-	run   func(h *Handler, ctx context.Context, body []byte) (any, error)
-}
-
-func op[In any, Out any](scope int, m func(h *Handler, ctx context.Context, in *In) (*Out, error)) operation {
-	return operation{scope: scope, run: func(h *Handler, ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if err := decode(body, in); err != nil {
-			return nil, err
-		}
-		return m(h, ctx, in)
-	}}
-}
-
 // operations is the route table: X-Amz-Target operation → handler.
-var operations = map[string]operation{
-	"PutRule":               op(scopeRule, (*Handler).PutRule),
-	"DescribeRule":          op(scopeRule, (*Handler).DescribeRule),
-	"ListRules":             op(scopeAll, (*Handler).ListRules),
-	"EnableRule":            op(scopeRule, (*Handler).EnableRule),
-	"DisableRule":           op(scopeRule, (*Handler).DisableRule),
-	"DeleteRule":            op(scopeRule, (*Handler).DeleteRule),
-	"PutTargets":            op(scopeRule, (*Handler).PutTargets),
-	"RemoveTargets":         op(scopeRule, (*Handler).RemoveTargets),
-	"ListTargetsByRule":     op(scopeRule, (*Handler).ListTargetsByRule),
-	"ListRuleNamesByTarget": op(scopeAll, (*Handler).ListRuleNamesByTarget),
-	"PutEvents":             op(scopeEvents, (*Handler).PutEvents),
-	"TestEventPattern":      op(scopeAll, (*Handler).TestEventPattern),
-	"CreateEventBus":        op(scopeBus, (*Handler).CreateEventBus),
-	"DescribeEventBus":      op(scopeBus, (*Handler).DescribeEventBus),
-	"ListEventBuses":        op(scopeAll, (*Handler).ListEventBuses),
-	"DeleteEventBus":        op(scopeBus, (*Handler).DeleteEventBus),
-	"TagResource":           op(scopeARN, (*Handler).TagResource),
-	"UntagResource":         op(scopeARN, (*Handler).UntagResource),
-	"ListTagsForResource":   op(scopeARN, (*Handler).ListTagsForResource),
+var operations = map[string]awsproto.JSONOperation[*Handler]{
+	"PutRule":               awsproto.JSONMethod(scopeRule, (*Handler).PutRule),
+	"DescribeRule":          awsproto.JSONMethod(scopeRule, (*Handler).DescribeRule),
+	"ListRules":             awsproto.JSONMethod(scopeAll, (*Handler).ListRules),
+	"EnableRule":            awsproto.JSONMethod(scopeRule, (*Handler).EnableRule),
+	"DisableRule":           awsproto.JSONMethod(scopeRule, (*Handler).DisableRule),
+	"DeleteRule":            awsproto.JSONMethod(scopeRule, (*Handler).DeleteRule),
+	"PutTargets":            awsproto.JSONMethod(scopeRule, (*Handler).PutTargets),
+	"RemoveTargets":         awsproto.JSONMethod(scopeRule, (*Handler).RemoveTargets),
+	"ListTargetsByRule":     awsproto.JSONMethod(scopeRule, (*Handler).ListTargetsByRule),
+	"ListRuleNamesByTarget": awsproto.JSONMethod(scopeAll, (*Handler).ListRuleNamesByTarget),
+	"PutEvents":             awsproto.JSONMethod(scopeEvents, (*Handler).PutEvents),
+	"TestEventPattern":      awsproto.JSONMethod(scopeAll, (*Handler).TestEventPattern),
+	"CreateEventBus":        awsproto.JSONMethod(scopeBus, (*Handler).CreateEventBus),
+	"DescribeEventBus":      awsproto.JSONMethod(scopeBus, (*Handler).DescribeEventBus),
+	"ListEventBuses":        awsproto.JSONMethod(scopeAll, (*Handler).ListEventBuses),
+	"DeleteEventBus":        awsproto.JSONMethod(scopeBus, (*Handler).DeleteEventBus),
+	"TagResource":           awsproto.JSONMethod(scopeARN, (*Handler).TagResource),
+	"UntagResource":         awsproto.JSONMethod(scopeARN, (*Handler).UntagResource),
+	"ListTagsForResource":   awsproto.JSONMethod(scopeARN, (*Handler).ListTagsForResource),
 }
 
 // maxBody bounds a request body: a full PutEvents call with escaping.
 const maxBody = 1 << 20
 
+// service is the EventBridge wire protocol over Handler's operations.
+var service = &awsproto.JSONService[*Handler]{
+	TargetPrefix: targetPrefix,
+	MaxBody:      maxBody,
+	Operations:   operations,
+	Authorize:    (*Handler).authorize,
+	WriteError:   writeError,
+	TooLarge:     invalidf("Request body too large"),
+}
+
 // ServeHTTP serves one EventBridge request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	if id := gofaas.RequestInfoFrom(ctx).RequestID; id != "" {
-		w.Header().Set("X-Amzn-RequestId", id)
-	}
-	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
-	o, known := operations[name]
-	if r.Method != http.MethodPost || !ok || !known {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "UnknownOperationException", ""))
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "SerializationException", "Could not read the request body"))
-		return
-	} else if len(body) > maxBody {
-		writeError(w, invalidf("Request body too large"))
-		return
-	}
-	if err := h.authorize(ctx, name, o.scope, body); err != nil {
-		writeError(w, err)
-		return
-	}
-	out, err := o.run(h, ctx, body)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
+	service.Serve(h, w, r)
 }
 
 // authorize asks the Authorizer about "events:<name>" on the resources
@@ -185,22 +143,6 @@ func (h *Handler) authorize(ctx context.Context, name string, scope int, body []
 		}); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// decode reads a JSON request body; an empty body is an empty object.
-func decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		msg := "malformed JSON"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			msg = "unexpected value for " + strconv.Quote(te.Field)
-		}
-		return gofaas.TypedErrorf(gofaas.EINVALID, "SerializationException", "Could not parse the request: %s", msg)
 	}
 	return nil
 }

@@ -20,14 +20,11 @@ package logsapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofaas/gofaas"
+	"github.com/gofaas/gofaas/internal/awsproto"
 )
 
 // Handler serves the CloudWatch Logs API.
@@ -62,81 +59,44 @@ const (
 )
 
 // operation is one API operation: how to authorize it and run it.
-type operation struct {
-	scope int
-	run   func(h *Handler, ctx context.Context, body []byte) (any, error)
-}
-
-// op adapts a typed method to the route table.
-func op[In any, Out any](scope int, m func(h *Handler, ctx context.Context, in *In) (*Out, error)) operation {
-	return operation{scope: scope, run: func(h *Handler, ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if err := decode(body, in); err != nil {
-			return nil, err
-		}
-		return m(h, ctx, in)
-	}}
-}
-
 // operations is the route table: X-Amz-Target operation → handler.
-var operations = map[string]operation{
-	"CreateLogGroup":        op(scopeGroup, (*Handler).CreateLogGroup),
-	"DeleteLogGroup":        op(scopeGroup, (*Handler).DeleteLogGroup),
-	"DescribeLogGroups":     op(scopeAll, (*Handler).DescribeLogGroups),
-	"CreateLogStream":       op(scopeGroup, (*Handler).CreateLogStream),
-	"DeleteLogStream":       op(scopeStream, (*Handler).DeleteLogStream),
-	"DescribeLogStreams":    op(scopeGroup, (*Handler).DescribeLogStreams),
-	"PutLogEvents":          op(scopeStream, (*Handler).PutLogEvents),
-	"GetLogEvents":          op(scopeStream, (*Handler).GetLogEvents),
-	"FilterLogEvents":       op(scopeGroup, (*Handler).FilterLogEvents),
-	"PutRetentionPolicy":    op(scopeGroup, (*Handler).PutRetentionPolicy),
-	"DeleteRetentionPolicy": op(scopeGroup, (*Handler).DeleteRetentionPolicy),
-	"TagLogGroup":           op(scopeGroup, (*Handler).TagLogGroup),
-	"UntagLogGroup":         op(scopeGroup, (*Handler).UntagLogGroup),
-	"ListTagsLogGroup":      op(scopeGroup, (*Handler).ListTagsLogGroup),
-	"TagResource":           op(scopeARN, (*Handler).TagResource),
-	"UntagResource":         op(scopeARN, (*Handler).UntagResource),
-	"ListTagsForResource":   op(scopeARN, (*Handler).ListTagsForResource),
+var operations = map[string]awsproto.JSONOperation[*Handler]{
+	"CreateLogGroup":        awsproto.JSONMethod(scopeGroup, (*Handler).CreateLogGroup),
+	"DeleteLogGroup":        awsproto.JSONMethod(scopeGroup, (*Handler).DeleteLogGroup),
+	"DescribeLogGroups":     awsproto.JSONMethod(scopeAll, (*Handler).DescribeLogGroups),
+	"CreateLogStream":       awsproto.JSONMethod(scopeGroup, (*Handler).CreateLogStream),
+	"DeleteLogStream":       awsproto.JSONMethod(scopeStream, (*Handler).DeleteLogStream),
+	"DescribeLogStreams":    awsproto.JSONMethod(scopeGroup, (*Handler).DescribeLogStreams),
+	"PutLogEvents":          awsproto.JSONMethod(scopeStream, (*Handler).PutLogEvents),
+	"GetLogEvents":          awsproto.JSONMethod(scopeStream, (*Handler).GetLogEvents),
+	"FilterLogEvents":       awsproto.JSONMethod(scopeGroup, (*Handler).FilterLogEvents),
+	"PutRetentionPolicy":    awsproto.JSONMethod(scopeGroup, (*Handler).PutRetentionPolicy),
+	"DeleteRetentionPolicy": awsproto.JSONMethod(scopeGroup, (*Handler).DeleteRetentionPolicy),
+	"TagLogGroup":           awsproto.JSONMethod(scopeGroup, (*Handler).TagLogGroup),
+	"UntagLogGroup":         awsproto.JSONMethod(scopeGroup, (*Handler).UntagLogGroup),
+	"ListTagsLogGroup":      awsproto.JSONMethod(scopeGroup, (*Handler).ListTagsLogGroup),
+	"TagResource":           awsproto.JSONMethod(scopeARN, (*Handler).TagResource),
+	"UntagResource":         awsproto.JSONMethod(scopeARN, (*Handler).UntagResource),
+	"ListTagsForResource":   awsproto.JSONMethod(scopeARN, (*Handler).ListTagsForResource),
 }
 
 // maxBody bounds a request body: a full PutLogEvents batch with JSON
 // escaping to spare.
 const maxBody = 8 << 20
 
+// service is the CloudWatch Logs wire protocol over Handler's operations.
+var service = &awsproto.JSONService[*Handler]{
+	TargetPrefix: targetPrefix,
+	MaxBody:      maxBody,
+	Operations:   operations,
+	Authorize:    (*Handler).authorize,
+	WriteError:   writeError,
+	TooLarge:     gofaas.TypedErrorf(gofaas.EINVALID, "InvalidParameterException", "Request body too large"),
+}
+
 // ServeHTTP serves one CloudWatch Logs request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	if id := gofaas.RequestInfoFrom(ctx).RequestID; id != "" {
-		w.Header().Set("X-Amzn-RequestId", id)
-	}
-	if r.Method != http.MethodPost {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "UnknownOperationException", ""))
-		return
-	}
-	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
-	o, known := operations[name]
-	if !ok || !known {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "UnknownOperationException", ""))
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "SerializationException", "Could not read the request body"))
-		return
-	} else if len(body) > maxBody {
-		writeError(w, gofaas.TypedErrorf(gofaas.EINVALID, "InvalidParameterException", "Request body too large"))
-		return
-	}
-	if err := h.authorize(ctx, name, o.scope, body); err != nil {
-		writeError(w, err)
-		return
-	}
-	out, err := o.run(h, ctx, body)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, out)
+	service.Serve(h, w, r)
 }
 
 // authorize asks the Authorizer about action "logs:<name>" on the
@@ -172,40 +132,6 @@ func (h *Handler) authorize(ctx context.Context, name string, scope int, body []
 	return h.Authorizer.Authorize(ctx, &gofaas.AuthRequest{
 		Principal: gofaas.PrincipalFrom(ctx), Action: "logs:" + name, Resource: resource,
 	})
-}
-
-// decode reads a JSON request body; an empty body is an empty object.
-func decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return gofaas.TypedErrorf(gofaas.EINVALID, "SerializationException", "Could not parse the request: %s", jsonProblem(err))
-	}
-	return nil
-}
-
-// jsonProblem describes a decoding error without Go type names.
-func jsonProblem(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return "unexpected value for " + strconv.Quote(te.Field)
-	}
-	return "malformed JSON"
-}
-
-// writeJSON writes a JSON 1.1 response.
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.1")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
 }
 
 func (h *Handler) now() time.Time {
