@@ -291,8 +291,7 @@ func (m *Main) Run(ctx context.Context) error {
 		// Every IAM change may change a decision: the authorizer's cache of
 		// policy sets starts over after each IAM request.
 		"iam": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			iam.ServeHTTP(w, r)
-			m.Authorizer.Invalidate()
+			iam.ServeHTTP(&invalidatingWriter{ResponseWriter: w, invalidate: m.Authorizer.Invalidate}, r)
 		}),
 		"sts": m.Prometheus.Instrument("sts", nil, m.STS),
 	}
@@ -634,4 +633,28 @@ func (s *lambdaLogSink) mayCreate(ctx context.Context, group string) bool {
 	ctx = gofaas.WithRequestInfo(ctx, &gofaas.RequestInfo{Region: m.Config.Region, AccountID: m.Config.AccountID})
 	return m.Authorizer.Authorize(ctx, &gofaas.AuthRequest{Principal: p, Action: "logs:CreateLogGroup",
 		Resource: "arn:aws:logs:" + m.Config.Region + ":" + m.Config.AccountID + ":log-group:" + group + ":*"}) == nil
+}
+
+// invalidatingWriter calls invalidate before the response's first byte, so
+// a client that sees an IAM change answered never meets a decision made on
+// the policies from before it.
+type invalidatingWriter struct {
+	http.ResponseWriter
+	invalidate func()
+	done       bool
+}
+
+func (w *invalidatingWriter) WriteHeader(status int) {
+	if !w.done {
+		w.done = true
+		w.invalidate()
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *invalidatingWriter) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }

@@ -16,12 +16,13 @@ type LogBatcher struct {
 	Interval time.Duration // default 100 ms
 	MaxBatch int           // flush early at this many events; default 2000
 
-	mu     sync.Mutex
-	buf    []gofaas.LogEvent
-	kick   chan struct{}
-	done   chan struct{}
-	closed bool
-	once   sync.Once
+	flushMu sync.Mutex // held while a batch is written
+	mu      sync.Mutex
+	buf     []gofaas.LogEvent
+	kick    chan struct{}
+	done    chan struct{}
+	closed  bool
+	once    sync.Once
 }
 
 // Open starts the background writer.
@@ -66,6 +67,10 @@ func (b *LogBatcher) kickLocked() {
 
 // Flush writes everything queued so far.
 func (b *LogBatcher) Flush() {
+	// One write at a time, so that Flush returns only after every event
+	// queued before it is stored, even one the background writer took.
+	b.flushMu.Lock()
+	defer b.flushMu.Unlock()
 	b.mu.Lock()
 	batch := b.buf
 	b.buf = nil
